@@ -1,0 +1,47 @@
+package dev.shipyard.activities.projection;
+
+import dev.shipyard.workflows.platform.ProjectionActivities;
+import dev.shipyard.workflows.platform.RunProjection;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The worker's single writer of status projections: upserts {@code workflow_runs} rows over JDBC.
+ * The schema belongs to the API's Flyway migrations.
+ */
+public class JdbcProjectionActivities implements ProjectionActivities {
+
+  private static final String UPSERT =
+      """
+      INSERT INTO workflow_runs
+          (workflow_id, kind, tenant_id, owner_id, status, details, sequence, started_at, updated_at,
+           closed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, now(), now(), CASE WHEN ? THEN now() END)
+      ON CONFLICT (workflow_id) DO UPDATE SET
+          status = EXCLUDED.status,
+          details = EXCLUDED.details,
+          sequence = EXCLUDED.sequence,
+          updated_at = now(),
+          closed_at = EXCLUDED.closed_at
+      WHERE workflow_runs.sequence < EXCLUDED.sequence
+      """;
+
+  private final JdbcTemplate jdbc;
+
+  public JdbcProjectionActivities(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public void recordRun(RunProjection p) {
+    jdbc.update(
+        UPSERT,
+        p.workflowId(),
+        p.kind(),
+        p.tenantId(),
+        p.ownerId(),
+        p.status().value(),
+        p.details(),
+        p.sequence(),
+        p.status().isTerminal());
+  }
+}

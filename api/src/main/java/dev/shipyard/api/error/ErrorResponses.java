@@ -1,0 +1,42 @@
+package dev.shipyard.api.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.api.web.RequestIds;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** Writes an {@link ApiError} in the documented shape of the request's API family. */
+@Component
+public class ErrorResponses {
+
+  private final ObjectMapper json;
+
+  public ErrorResponses(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /** The body for {@code error} in the family of {@code exchange}'s path. */
+  public Map<String, Object> body(ServerWebExchange exchange, ApiError error) {
+    return ApiFamily.of(exchange.getRequest().getPath().value())
+        .body(error, RequestIds.of(exchange), Instant.now());
+  }
+
+  public Mono<Void> write(ServerWebExchange exchange, ApiError error) {
+    ServerHttpResponse response = exchange.getResponse();
+    response.setStatusCode(error.status());
+    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    byte[] bytes;
+    try {
+      bytes = json.writeValueAsBytes(body(exchange, error));
+    } catch (JsonProcessingException e) {
+      return Mono.error(e);
+    }
+    return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+  }
+}

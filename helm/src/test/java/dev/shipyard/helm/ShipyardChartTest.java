@@ -1,0 +1,406 @@
+package dev.shipyard.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Lints and renders the chart under helm/shipyard with the real helm (bundled by helm-java) and
+ * checks the manifests that matter: images, probes, ports, config and secret wiring, HPAs.
+ */
+class ShipyardChartTest {
+
+  /** Maven runs tests with the module directory (helm/) as the working directory. */
+  private static final Path CHART = Path.of("shipyard");
+
+  private static final String RELEASE = "demo";
+  private static final String API = RELEASE + "-shipyard-api";
+  private static final String WORKER = RELEASE + "-shipyard-worker";
+  private static final String CONFIG_MAP = RELEASE + "-shipyard-config";
+
+  /** Env var names that carry secrets: they must only ever come from a secretKeyRef. */
+  private static final Pattern SECRET_ENV = Pattern.compile(".*(PASSWORD|SECRET|_KEY)$");
+
+  private static final List<String> COMMON_CONFIG_KEYS =
+      List.of(
+          "TEMPORAL_ADDRESS",
+          "TEMPORAL_NAMESPACE",
+          "DATABASE_URL",
+          "DATABASE_USERNAME",
+          "S3_ENDPOINT",
+          "S3_REGION",
+          "S3_BUCKET",
+          "S3_PATH_STYLE");
+
+  @Test
+  void lintsCleanInStrictMode() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+  }
+
+  @Test
+  void defaultValuesRenderBothDeploymentsWithProbesPortsAndResources() {
+    Manifests manifests = render(Map.of());
+
+    Map<String, Object> api = container(manifests.get("Deployment", API));
+    assertThat(api.get("image")).isEqualTo("shipyard-api:0.1.0");
+    assertThat(containerPort(api, "http")).isEqualTo(8080);
+    assertProbe(api, "readinessProbe", "/api/health/ready");
+    assertProbe(api, "livenessProbe", "/api/health/live");
+    assertProbe(api, "startupProbe", "/api/health/live");
+    assertThat(at(api, "resources", "requests", "cpu")).isEqualTo("250m");
+    assertThat(at(api, "resources", "requests", "memory")).isEqualTo("512Mi");
+    assertThat(at(api, "resources", "limits", "memory")).isEqualTo("1Gi");
+
+    Map<String, Object> worker = container(manifests.get("Deployment", WORKER));
+    assertThat(worker.get("image")).isEqualTo("shipyard-worker:0.1.0");
+    assertThat(containerPort(worker, "http")).isEqualTo(8081);
+    assertProbe(worker, "readinessProbe", "/actuator/health/readiness");
+    assertProbe(worker, "livenessProbe", "/actuator/health/liveness");
+    assertProbe(worker, "startupProbe", "/actuator/health/liveness");
+    assertThat(at(worker, "resources", "requests", "cpu")).isEqualTo("500m");
+    assertThat(at(worker, "resources", "requests", "memory")).isEqualTo("768Mi");
+    assertThat(at(worker, "resources", "limits", "memory")).isEqualTo("1536Mi");
+
+    for (String name : List.of(API, WORKER)) {
+      Map<String, Object> deployment = manifests.get("Deployment", name);
+      assertThat(at(deployment, "spec", "replicas")).isEqualTo(2);
+      assertThat(at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"))
+          .isEqualTo(true);
+      assertThat(at(container(deployment), "securityContext", "readOnlyRootFilesystem"))
+          .isEqualTo(true);
+      assertThat(mapAt(deployment, "spec", "template", "metadata", "labels"))
+          .containsEntry("app.kubernetes.io/instance", RELEASE)
+          .containsEntry("app.kubernetes.io/managed-by", "Helm")
+          .containsKey("helm.sh/chart");
+    }
+    assertThat(manifests.ofKind("HorizontalPodAutoscaler")).isEmpty();
+    assertThat(manifests.ofKind("ServiceAccount")).isEmpty();
+  }
+
+  @Test
+  void servicesExposeTheApiOnPort80AndTheWorkerMetricsOn8081() {
+    Manifests manifests = render(Map.of());
+
+    Map<String, Object> apiService = manifests.get("Service", API);
+    Map<String, Object> apiPort = onlyPort(apiService);
+    assertThat(apiPort.get("port")).isEqualTo(80);
+    assertThat(apiPort.get("targetPort")).isEqualTo("http");
+    assertThat(mapAt(apiService, "spec", "selector"))
+        .containsEntry("app.kubernetes.io/component", "api");
+
+    Map<String, Object> workerService = manifests.get("Service", WORKER);
+    Map<String, Object> workerPort = onlyPort(workerService);
+    assertThat(workerPort.get("name")).isEqualTo("metrics");
+    assertThat(workerPort.get("port")).isEqualTo(8081);
+    assertThat(workerPort.get("targetPort")).isEqualTo("http");
+
+    // Each Service selects exactly its own component's pods.
+    for (String name : List.of(API, WORKER)) {
+      Map<String, Object> selector = mapAt(manifests.get("Service", name), "spec", "selector");
+      Map<String, Object> podLabels =
+          mapAt(manifests.get("Deployment", name), "spec", "template", "metadata", "labels");
+      assertThat(podLabels).containsAllEntriesOf(selector);
+    }
+  }
+
+  @Test
+  void configComesFromTheConfigMapAndSecretsFromExistingSecrets() {
+    Manifests manifests = render(Map.of());
+    Map<String, Object> configData = mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data");
+    Map<String, Map<String, Object>> api = env(manifests.get("Deployment", API));
+    Map<String, Map<String, Object>> worker = env(manifests.get("Deployment", WORKER));
+
+    for (Map<String, Map<String, Object>> env : List.of(api, worker)) {
+      for (String key : COMMON_CONFIG_KEYS) {
+        assertFromConfigMap(env, key);
+      }
+      assertFromSecret(env, "DATABASE_PASSWORD", "shipyard-database", "password");
+      assertFromSecret(env, "S3_ACCESS_KEY", "shipyard-s3", "access-key");
+      assertFromSecret(env, "S3_SECRET_KEY", "shipyard-s3", "secret-key");
+    }
+    assertThat(api.get("PORT")).containsEntry("value", "8080");
+    assertFromConfigMap(api, "CORS_ORIGINS");
+    assertFromConfigMap(api, "MAX_REQUEST_BODY");
+    assertFromSecret(api, "JWT_SECRET", "shipyard-jwt", "jwt-secret");
+    assertThat(api).doesNotContainKeys("REDIS_URL", "WORKER_MAX_CONCURRENT_ACTIVITIES");
+
+    assertThat(worker.get("PORT")).containsEntry("value", "8081");
+    assertFromConfigMap(worker, "WORKER_MAX_CONCURRENT_ACTIVITIES");
+    assertFromConfigMap(worker, "WORKER_MAX_CONCURRENT_WORKFLOW_TASKS");
+    assertThat(worker).doesNotContainKeys("JWT_SECRET", "CORS_ORIGINS", "REDIS_URL");
+
+    assertThat(configData)
+        .containsEntry("TEMPORAL_NAMESPACE", "default")
+        .containsEntry("S3_BUCKET", "shipyard")
+        .containsEntry("S3_PATH_STYLE", "false")
+        .containsEntry("WORKER_MAX_CONCURRENT_ACTIVITIES", "100");
+    // Every configMapKeyRef points at a key the ConfigMap really has (no typo'd key names).
+    for (Map<String, Map<String, Object>> env : List.of(api, worker)) {
+      env.values().stream()
+          .map(entry -> mapAt(entry, "valueFrom", "configMapKeyRef"))
+          .filter(ref -> ref != null)
+          .forEach(
+              ref -> {
+                assertThat(ref.get("name")).isEqualTo(CONFIG_MAP);
+                assertThat(configData).containsKey((String) ref.get("key"));
+              });
+    }
+  }
+
+  @Test
+  void overriddenValuesChangeImagesSecretsAndAddAutoscalers() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("api.image.repository", "registry.example.com/shipyard-api");
+    values.put("api.image.tag", "1.2.3");
+    values.put("worker.image.tag", "1.2.4");
+    values.put("worker.image.pullPolicy", "Always");
+    values.put("api.autoscaling.enabled", true);
+    values.put("api.autoscaling.maxReplicas", 9);
+    values.put("worker.autoscaling.enabled", true);
+    values.put("worker.autoscaling.targetMemoryUtilizationPercentage", 80);
+    values.put("database.existingSecret", "prod-db");
+    values.put("database.passwordKey", "pg-password");
+    values.put("s3.existingSecret", "prod-s3");
+    values.put("api.jwt.existingSecret", "prod-jwt");
+    values.put("redis.existingSecret", "prod-redis");
+    values.put("redis.url", "redis://ignored-because-a-secret-is-set:6379");
+    values.put("temporal.address", "temporal.example.internal:7233");
+    values.put("serviceAccount.create", true);
+    Manifests manifests = render(values);
+
+    Map<String, Object> apiDeployment = manifests.get("Deployment", API);
+    Map<String, Object> workerDeployment = manifests.get("Deployment", WORKER);
+    assertThat(container(apiDeployment).get("image"))
+        .isEqualTo("registry.example.com/shipyard-api:1.2.3");
+    assertThat(container(workerDeployment).get("image")).isEqualTo("shipyard-worker:1.2.4");
+    assertThat(container(workerDeployment).get("imagePullPolicy")).isEqualTo("Always");
+
+    // With an HPA, the Deployment must not fight it over the replica count.
+    assertThat(mapAt(apiDeployment, "spec")).doesNotContainKey("replicas");
+    assertThat(mapAt(workerDeployment, "spec")).doesNotContainKey("replicas");
+    Map<String, Object> apiHpa = manifests.get("HorizontalPodAutoscaler", API);
+    assertThat(apiHpa.get("apiVersion")).isEqualTo("autoscaling/v2");
+    assertThat(at(apiHpa, "spec", "scaleTargetRef", "name")).isEqualTo(API);
+    assertThat(at(apiHpa, "spec", "maxReplicas")).isEqualTo(9);
+    assertThat(at(apiHpa, "spec", "metrics", 0, "resource", "name")).isEqualTo("cpu");
+    Map<String, Object> workerHpa = manifests.get("HorizontalPodAutoscaler", WORKER);
+    assertThat(at(workerHpa, "spec", "scaleTargetRef", "name")).isEqualTo(WORKER);
+    assertThat(listAt(workerHpa, "spec", "metrics")).hasSize(2);
+    assertThat(at(workerHpa, "spec", "metrics", 1, "resource", "target", "averageUtilization"))
+        .isEqualTo(80);
+
+    Map<String, Map<String, Object>> apiEnv = env(apiDeployment);
+    assertFromSecret(apiEnv, "DATABASE_PASSWORD", "prod-db", "pg-password");
+    assertFromSecret(apiEnv, "S3_SECRET_KEY", "prod-s3", "secret-key");
+    assertFromSecret(apiEnv, "JWT_SECRET", "prod-jwt", "jwt-secret");
+    assertFromSecret(apiEnv, "REDIS_URL", "prod-redis", "redis-url");
+    assertFromSecret(env(workerDeployment), "DATABASE_PASSWORD", "prod-db", "pg-password");
+    Map<String, Object> configData = mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data");
+    assertThat(configData)
+        .containsEntry("TEMPORAL_ADDRESS", "temporal.example.internal:7233")
+        .doesNotContainKey("REDIS_URL");
+
+    assertThat(manifests.get("ServiceAccount", RELEASE + "-shipyard")).isNotNull();
+    assertThat(at(apiDeployment, "spec", "template", "spec", "serviceAccountName"))
+        .isEqualTo(RELEASE + "-shipyard");
+  }
+
+  @Test
+  void redisUrlWithoutCredentialsGoesThroughTheConfigMap() {
+    Manifests manifests = render(Map.of("redis.url", "redis://redis:6379"));
+
+    assertThat(at(manifests.get("ConfigMap", CONFIG_MAP), "data", "REDIS_URL"))
+        .isEqualTo("redis://redis:6379");
+    assertFromConfigMap(env(manifests.get("Deployment", API)), "REDIS_URL");
+    assertThat(env(manifests.get("Deployment", WORKER))).doesNotContainKey("REDIS_URL");
+  }
+
+  @Test
+  void emptyS3SecretLeavesCredentialsToTheSdkDefaultChain() {
+    Manifests manifests = render(Map.of("s3.existingSecret", ""));
+
+    for (String name : List.of(API, WORKER)) {
+      assertThat(env(manifests.get("Deployment", name)))
+          .doesNotContainKeys("S3_ACCESS_KEY", "S3_SECRET_KEY")
+          .containsKey("DATABASE_PASSWORD");
+    }
+  }
+
+  @Test
+  void noPlainSecretValueEverReachesTheManifests() {
+    // Values a user might wrongly try: the chart has no such values and must not render them.
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("database.password", "plain-db-password-4711");
+    values.put("s3.secretKey", "plain-s3-secret-4711");
+    values.put("api.jwt.secret", "plain-jwt-secret-4711-0123456789abcdef");
+    values.put("redis.password", "plain-redis-password-4711");
+    values.put("redis.url", "redis://redis:6379");
+    values.put("api.autoscaling.enabled", true);
+    values.put("serviceAccount.create", true);
+    String rendered = template(values).call();
+    Manifests manifests = Manifests.parse(rendered);
+
+    assertThat(rendered).doesNotContain("4711");
+    assertThat(manifests.ofKind("Secret")).isEmpty();
+    for (String name : List.of(API, WORKER)) {
+      env(manifests.get("Deployment", name))
+          .forEach(
+              (envName, entry) -> {
+                if (SECRET_ENV.matcher(envName).matches()) {
+                  assertThat(entry).as(envName).doesNotContainKey("value");
+                  assertThat(at(entry, "valueFrom", "secretKeyRef")).as(envName).isNotNull();
+                }
+              });
+    }
+    Map<String, Object> configData = mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data");
+    assertThat(configData.keySet()).noneMatch(key -> SECRET_ENV.matcher(key).matches());
+  }
+
+  @Test
+  void renderingFailsWithoutTheRequiredSecretReferences() {
+    assertThatThrownBy(() -> render(Map.of("database.existingSecret", "")))
+        .hasMessageContaining("database.existingSecret is required");
+    assertThatThrownBy(() -> render(Map.of("api.jwt.existingSecret", "")))
+        .hasMessageContaining("api.jwt.existingSecret is required");
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private static TemplateCommand template(Map<String, Object> values) {
+    TemplateCommand command = new Helm(CHART).template().withName(RELEASE);
+    values.forEach(command::set);
+    return command;
+  }
+
+  private static Manifests render(Map<String, Object> values) {
+    return Manifests.parse(template(values).call());
+  }
+
+  private static void assertProbe(Map<String, Object> container, String probe, String path) {
+    assertThat(at(container, probe, "httpGet", "path")).as(probe).isEqualTo(path);
+    // Probes use the named container port, so check that it resolves.
+    assertThat(containerPort(container, (String) at(container, probe, "httpGet", "port")))
+        .as(probe + " port")
+        .isNotNull();
+  }
+
+  private static void assertFromConfigMap(Map<String, Map<String, Object>> env, String name) {
+    assertThat(env).as("env %s", name).containsKey(name);
+    Map<String, Object> ref = mapAt(env.get(name), "valueFrom", "configMapKeyRef");
+    assertThat(ref).as("configMapKeyRef of %s", name).isNotNull();
+    assertThat(ref).containsEntry("name", CONFIG_MAP).containsEntry("key", name);
+  }
+
+  private static void assertFromSecret(
+      Map<String, Map<String, Object>> env, String name, String secret, String key) {
+    assertThat(env).as("env %s", name).containsKey(name);
+    assertThat(env.get(name)).as("env %s", name).doesNotContainKey("value");
+    Map<String, Object> ref = mapAt(env.get(name), "valueFrom", "secretKeyRef");
+    assertThat(ref).as("secretKeyRef of %s", name).isNotNull();
+    assertThat(ref).containsEntry("name", secret).containsEntry("key", key);
+  }
+
+  private static Map<String, Object> container(Map<String, Object> deployment) {
+    List<Map<String, Object>> containers =
+        listAt(deployment, "spec", "template", "spec", "containers");
+    assertThat(containers).hasSize(1);
+    return containers.get(0);
+  }
+
+  private static Integer containerPort(Map<String, Object> container, String portName) {
+    List<Map<String, Object>> ports = listAt(container, "ports");
+    return ports.stream()
+        .filter(port -> portName.equals(port.get("name")))
+        .map(port -> (Integer) port.get("containerPort"))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Map<String, Object> onlyPort(Map<String, Object> service) {
+    List<Map<String, Object>> ports = listAt(service, "spec", "ports");
+    assertThat(ports).hasSize(1);
+    return ports.get(0);
+  }
+
+  /** The container's env entries by name (names must be unique). */
+  private static Map<String, Map<String, Object>> env(Map<String, Object> deployment) {
+    List<Map<String, Object>> entries = listAt(container(deployment), "env");
+    Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+    for (Map<String, Object> entry : entries) {
+      assertThat(byName.put((String) entry.get("name"), entry))
+          .as("duplicate env %s", entry.get("name"))
+          .isNull();
+    }
+    return byName;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> mapAt(Object node, Object... path) {
+    return (Map<String, Object>) at(node, path);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E> List<E> listAt(Object node, Object... path) {
+    return (List<E>) at(node, path);
+  }
+
+  /** Walks maps (by String key) and lists (by int index); null when a step is missing. */
+  private static Object at(Object node, Object... path) {
+    Object current = node;
+    for (Object step : path) {
+      if (current instanceof Map<?, ?> map) {
+        current = map.get(step);
+      } else if (current instanceof List<?> list && step instanceof Integer index) {
+        current = index < list.size() ? list.get(index) : null;
+      } else {
+        return null;
+      }
+    }
+    return current;
+  }
+
+  /** The documents of a rendered chart. */
+  private record Manifests(List<Map<String, Object>> documents) {
+
+    @SuppressWarnings("unchecked")
+    static Manifests parse(String rendered) {
+      List<Map<String, Object>> documents = new ArrayList<>();
+      for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(rendered)) {
+        if (document != null) {
+          documents.add((Map<String, Object>) document);
+        }
+      }
+      return new Manifests(documents);
+    }
+
+    List<Map<String, Object>> ofKind(String kind) {
+      return documents.stream().filter(document -> kind.equals(document.get("kind"))).toList();
+    }
+
+    Map<String, Object> get(String kind, String name) {
+      List<Map<String, Object>> matches =
+          ofKind(kind).stream()
+              .filter(document -> name.equals(at(document, "metadata", "name")))
+              .toList();
+      assertThat(matches).as("%s %s", kind, name).hasSize(1);
+      return matches.get(0);
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.shipyard.standalone;
+
+import dev.shipyard.api.ApiApplication;
+import dev.shipyard.worker.WorkerApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The whole platform in one JVM: embedded PostgreSQL, the local S3 server, Temporal's Java test
+ * server, then the worker and the API as two Spring Boot contexts. Each embedded part is skipped
+ * when its real service is configured ({@code DATABASE_URL}, {@code S3_ENDPOINT}, {@code
+ * TEMPORAL_ADDRESS}). Used by {@link ShipyardLocal} and by the end-to-end tests.
+ */
+public final class LocalPlatform implements AutoCloseable {
+
+  /** Where and how to run. A port of 0 means any free port. */
+  public record Settings(
+      Path dataDir,
+      int apiPort,
+      int workerPort,
+      int temporalPort,
+      int postgresPort,
+      int s3Port,
+      Map<String, String> environment,
+      Map<String, Object> apiProperties,
+      Map<String, Object> workerProperties) {
+
+    /** The defaults of the local platform, read from the environment. */
+    public static Settings fromEnvironment(Map<String, String> env) {
+      return new Settings(
+          Path.of(env.getOrDefault("SHIPYARD_DATA_DIR", ".shipyard")).toAbsolutePath(),
+          intOf(env, "PORT", 8080),
+          intOf(env, "WORKER_PORT", 8081),
+          intOf(env, "LOCAL_TEMPORAL_PORT", 7233),
+          intOf(env, "LOCAL_POSTGRES_PORT", 15432),
+          intOf(env, "LOCAL_S3_PORT", 9000),
+          env,
+          Map.of(),
+          Map.of());
+    }
+
+    /** Everything on free ports under {@code dataDir}, no real services: for tests. */
+    public static Settings ephemeral(Path dataDir) {
+      return new Settings(dataDir, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
+    }
+
+    public Settings withApiProperties(Map<String, Object> properties) {
+      return new Settings(
+          dataDir,
+          apiPort,
+          workerPort,
+          temporalPort,
+          postgresPort,
+          s3Port,
+          environment,
+          properties,
+          workerProperties);
+    }
+
+    public Settings withWorkerProperties(Map<String, Object> properties) {
+      return new Settings(
+          dataDir,
+          apiPort,
+          workerPort,
+          temporalPort,
+          postgresPort,
+          s3Port,
+          environment,
+          apiProperties,
+          properties);
+    }
+
+    private static int intOf(Map<String, String> env, String name, int fallback) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+
+    private String env(String name) {
+      String value = environment.get(name);
+      return value == null || value.isBlank() ? null : value;
+    }
+  }
+
+  /** What runs where once started, for the banner and the tests. */
+  public record Endpoints(
+      String apiUrl,
+      String workerUrl,
+      String temporalAddress,
+      boolean temporalEmbedded,
+      String databaseUrl,
+      boolean databaseEmbedded,
+      String s3Endpoint,
+      boolean s3Embedded,
+      String bucket,
+      Path dataDir) {}
+
+  private final Settings settings;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private LocalPostgres postgres;
+  private ConfigurableApplicationContext shared;
+  private ConfigurableApplicationContext worker;
+  private ConfigurableApplicationContext api;
+  private Endpoints endpoints;
+
+  public LocalPlatform(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** Starts every part, in dependency order; on failure, stops what had started. */
+  public LocalPlatform start() throws Exception {
+    try {
+      doStart();
+      return this;
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void doStart() throws Exception {
+    Path data = settings.dataDir();
+    Files.createDirectories(data);
+    String namespace = orDefault(settings.env("TEMPORAL_NAMESPACE"), "default");
+
+    String databaseUrl = settings.env("DATABASE_URL");
+    String databaseUser = orDefault(settings.env("DATABASE_USERNAME"), "shipyard");
+    String databasePassword = orDefault(settings.env("DATABASE_PASSWORD"), "");
+    boolean databaseEmbedded = databaseUrl == null;
+    if (databaseEmbedded) {
+      postgres = new LocalPostgres(data.resolve("postgres"), port(settings.postgresPort()));
+      postgres.start();
+      started.add(postgres);
+      databaseUrl = postgres.jdbcUrl();
+      databaseUser = LocalPostgres.USER;
+      databasePassword = "";
+    }
+
+    String s3Endpoint = settings.env("S3_ENDPOINT");
+    String bucket = orDefault(settings.env("S3_BUCKET"), "shipyard");
+    String accessKey = settings.env("S3_ACCESS_KEY");
+    String secretKey = settings.env("S3_SECRET_KEY");
+    boolean s3Embedded = s3Endpoint == null;
+    if (s3Embedded) {
+      // Fresh credentials each run: the local S3 server and the platform are the only parties.
+      accessKey = "local-" + randomHex(8);
+      secretKey = randomHex(24);
+      LocalS3 s3 =
+          new LocalS3(data.resolve("s3"), port(settings.s3Port()), bucket, accessKey, secretKey);
+      s3.start();
+      started.add(s3);
+      s3Endpoint = s3.endpoint();
+    }
+
+    String temporalAddress = settings.env("TEMPORAL_ADDRESS");
+    boolean temporalEmbedded = temporalAddress == null;
+    if (temporalEmbedded) {
+      LocalTemporal temporal = new LocalTemporal(port(settings.temporalPort()), namespace);
+      temporal.start();
+      started.add(temporal);
+      temporalAddress = temporal.address();
+    }
+
+    Map<String, Object> common = new LinkedHashMap<>();
+    common.put("TEMPORAL_ADDRESS", temporalAddress);
+    common.put("TEMPORAL_NAMESPACE", namespace);
+    common.put("DATABASE_URL", databaseUrl);
+    common.put("DATABASE_USERNAME", databaseUser);
+    common.put("DATABASE_PASSWORD", databasePassword);
+    common.put("S3_ENDPOINT", s3Endpoint);
+    common.put("S3_BUCKET", bucket);
+    common.put("S3_ACCESS_KEY", orDefault(accessKey, ""));
+    common.put("S3_SECRET_KEY", orDefault(secretKey, ""));
+    common.put("S3_PATH_STYLE", orDefault(settings.env("S3_PATH_STYLE"), "true"));
+    common.put("S3_REGION", orDefault(settings.env("S3_REGION"), "us-east-1"));
+    // One JVM, one logging system: a per-context application name would label every line wrongly.
+    common.put("logging.include-application-name", "false");
+
+    shared =
+        new SpringApplicationBuilder(SharedMetrics.class)
+            .web(WebApplicationType.NONE)
+            .bannerMode(org.springframework.boot.Banner.Mode.OFF)
+            .logStartupInfo(false)
+            .registerShutdownHook(false)
+            .properties("spring.config.name=shipyard-local-shared")
+            .run();
+
+    Map<String, Object> workerProps = new LinkedHashMap<>(common);
+    workerProps.put("PORT", port(settings.workerPort()));
+    if (temporalEmbedded) {
+      // The Java test server never times out sticky queues (DESIGN.md §3).
+      workerProps.put("WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", "0s");
+    }
+    workerProps.putAll(settings.workerProperties());
+    worker = run(WorkerApplication.class, WorkerApplication.CONFIG_NAME, workerProps);
+
+    Map<String, Object> apiProps = new LinkedHashMap<>(common);
+    apiProps.put("PORT", port(settings.apiPort()));
+    for (String name : List.of("REDIS_URL", "CORS_ORIGINS", "MAX_REQUEST_BODY", "JWT_SECRET")) {
+      if (settings.env(name) != null) {
+        apiProps.put(name, settings.env(name));
+      }
+    }
+    apiProps.putAll(settings.apiProperties());
+    api = run(ApiApplication.class, ApiApplication.CONFIG_NAME, apiProps);
+
+    endpoints =
+        new Endpoints(
+            "http://127.0.0.1:" + localPort(api),
+            "http://127.0.0.1:" + localPort(worker),
+            temporalAddress,
+            temporalEmbedded,
+            databaseUrl,
+            databaseEmbedded,
+            s3Endpoint,
+            s3Embedded,
+            bucket,
+            data);
+  }
+
+  private ConfigurableApplicationContext run(
+      Class<?> app, String configName, Map<String, Object> properties) {
+    return new SpringApplicationBuilder(app)
+        .parent(shared)
+        .registerShutdownHook(false)
+        .properties("spring.config.name=" + configName)
+        .initializers(
+            ctx ->
+                ctx.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource("shipyard-local", properties)))
+        .run();
+  }
+
+  public Endpoints endpoints() {
+    return endpoints;
+  }
+
+  /** The API's Spring context (tests use it to reach beans such as the database client). */
+  public ConfigurableApplicationContext apiContext() {
+    return api;
+  }
+
+  public ConfigurableApplicationContext workerContext() {
+    return worker;
+  }
+
+  /** Stops the embedded PostgreSQL server (tests: readiness must then fail). */
+  public void stopPostgres() throws IOException {
+    requireEmbeddedPostgres().stop();
+  }
+
+  /** Starts the embedded PostgreSQL server again with the same port and data. */
+  public void startPostgres() throws Exception {
+    requireEmbeddedPostgres().start();
+  }
+
+  private LocalPostgres requireEmbeddedPostgres() {
+    if (postgres == null) {
+      throw new IllegalStateException("PostgreSQL is not embedded in this platform");
+    }
+    return postgres;
+  }
+
+  /**
+   * Stops in reverse order: the API first (in-flight requests finish), then the worker (stops
+   * polling), then the embedded services.
+   */
+  @Override
+  public void close() {
+    closeQuietly(api);
+    closeQuietly(worker);
+    closeQuietly(shared);
+    api = null;
+    worker = null;
+    shared = null;
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(LocalPlatform.class)
+            .warn("Stopping {} failed", started.get(i), e);
+      }
+    }
+    started.clear();
+  }
+
+  private static void closeQuietly(ConfigurableApplicationContext context) {
+    if (context != null && context.isActive()) {
+      context.close();
+    }
+  }
+
+  private static int localPort(ConfigurableApplicationContext context) {
+    return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+  }
+
+  private static int port(int requested) {
+    if (requested != 0) {
+      return requested;
+    }
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.shipyard.worker;
+
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.r2dbc.R2dbcAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The Shipyard worker: polls the task queues of {@code worker.yml}, runs workflows and activities,
+ * and serves only health and Prometheus metrics over HTTP. Configuration lives in {@code
+ * worker.yml} (not application.yml, so the api and the worker can share one classpath).
+ */
+@SpringBootApplication(exclude = R2dbcAutoConfiguration.class)
+@ConfigurationPropertiesScan
+public class WorkerApplication {
+
+  /** The Spring config name of the worker: {@code worker.yml}. */
+  public static final String CONFIG_NAME = "worker";
+
+  public static void main(String[] args) {
+    SpringApplication app = new SpringApplication(WorkerApplication.class);
+    app.setDefaultProperties(Map.of("spring.config.name", CONFIG_NAME));
+    app.run(args);
+  }
+}

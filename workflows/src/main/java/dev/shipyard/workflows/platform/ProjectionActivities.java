@@ -1,0 +1,15 @@
+package dev.shipyard.workflows.platform;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * The one way workflows write their status into PostgreSQL, so the API can list and filter runs
+ * without asking Temporal. Implementations are idempotent: see {@link RunProjection#sequence()}.
+ */
+@ActivityInterface
+public interface ProjectionActivities {
+
+  @ActivityMethod
+  void recordRun(RunProjection projection);
+}
