@@ -16,7 +16,9 @@ import java.util.Map;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The whole platform in one JVM: embedded PostgreSQL, the local S3 server, Temporal's Java test
@@ -237,10 +239,22 @@ public final class LocalPlatform implements AutoCloseable {
         .registerShutdownHook(false)
         .properties("spring.config.name=" + configName)
         .initializers(
-            ctx ->
-                ctx.getEnvironment()
-                    .getPropertySources()
-                    .addFirst(new MapPropertySource("shipyard-local", properties)))
+            ctx -> {
+              ctx.getEnvironment()
+                  .getPropertySources()
+                  .addFirst(new MapPropertySource("shipyard-local", properties));
+              // Several web contexts share this JVM: each gets its own Netty event loops, because
+              // closing a context disposes reactor-netty's global ones for everybody.
+              ((GenericApplicationContext) ctx)
+                  .registerBean(
+                      "reactorResourceFactory",
+                      ReactorResourceFactory.class,
+                      () -> {
+                        ReactorResourceFactory factory = new ReactorResourceFactory();
+                        factory.setUseGlobalResources(false);
+                        return factory;
+                      });
+            })
         .run();
   }
 
