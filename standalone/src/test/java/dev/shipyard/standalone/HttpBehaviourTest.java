@@ -2,6 +2,7 @@ package dev.shipyard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,11 +65,11 @@ class HttpBehaviourTest {
   @Test
   void oversizedBodyShapesFollowTheFamily(WebTestClient api) {
     byte[] body = new byte[LocalPlatformExtension.MAX_BODY_BYTES + 1];
-    Map<String, Object> capsules = post(api, "/generate/robust-capsule", body, 413);
+    Map<String, Object> capsules = Json.post(api, "/generate/robust-capsule", body, 413);
     assertThat(capsules).containsEntry("error_code", "PAYLOAD_TOO_LARGE");
-    Map<String, Object> v2 = post(api, "/api/v2/capsules", body, 413);
+    Map<String, Object> v2 = Json.post(api, "/api/v2/capsules", body, 413);
     assertThat(v2.get("errors").toString()).contains("PAYLOAD_TOO_LARGE");
-    Map<String, Object> engine = post(api, "/v1/auth/login", body, 413);
+    Map<String, Object> engine = Json.post(api, "/v1/auth/login", body, 413);
     assertThat(engine.get("error").toString()).contains("exceeds the limit");
   }
 
@@ -143,19 +144,6 @@ class HttpBehaviourTest {
         .isNotFound()
         .expectHeader()
         .contentType(MediaType.APPLICATION_JSON)
-        .expectBody(JSON)
-        .returnResult()
-        .getResponseBody();
-  }
-
-  private static Map<String, Object> post(WebTestClient api, String uri, byte[] body, int status) {
-    return api.post()
-        .uri(uri)
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(body)
-        .exchange()
-        .expectStatus()
-        .isEqualTo(status)
         .expectBody(JSON)
         .returnResult()
         .getResponseBody();

@@ -2,23 +2,20 @@ package dev.shipyard.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Health endpoints of every API family, answered from real checks of the running platform. */
 @ExtendWith(LocalPlatformExtension.class)
 class PlatformHealthTest {
 
-  private static final ParameterizedTypeReference<Map<String, Object>> JSON =
-      new ParameterizedTypeReference<>() {};
-
   @Test
   void statusReportsEveryComponentHealthyFromRealChecks(WebTestClient api) {
-    Map<String, Object> body = get(api, "/api/health/status", 200);
+    Map<String, Object> body = Json.get(api, "/api/health/status", 200);
 
     assertThat(body).containsEntry("status", "operational").containsKeys("timestamp", "version");
     assertThat(body.get("components"))
@@ -45,19 +42,19 @@ class PlatformHealthTest {
     api.get().uri("/api/health/live").exchange().expectStatus().isOk();
     @SuppressWarnings("unchecked")
     Map<String, Object> after =
-        (Map<String, Object>) get(api, "/api/health/status", 200).get("metrics");
+        (Map<String, Object>) Json.get(api, "/api/health/status", 200).get("metrics");
     assertThat(((Number) after.get("requests_total")).longValue()).isGreaterThan(before);
   }
 
   @Test
   void readinessLivenessAndBasicHealthAnswer(WebTestClient api) {
-    Map<String, Object> ready = get(api, "/api/health/ready", 200);
+    Map<String, Object> ready = Json.get(api, "/api/health/ready", 200);
     assertThat(ready).containsEntry("status", "ready");
-    assertThat(get(api, "/api/health/live", 200)).containsEntry("status", "alive");
-    assertThat(get(api, "/api/health/", 200))
+    assertThat(Json.get(api, "/api/health/live", 200)).containsEntry("status", "alive");
+    assertThat(Json.get(api, "/api/health/", 200))
         .containsEntry("status", "healthy")
         .containsKeys("timestamp", "version");
-    assertThat(get(api, "/health", 200))
+    assertThat(Json.get(api, "/health", 200))
         .containsEntry("status", "healthy")
         .containsEntry("service", "shipyard")
         .containsKey("version");
@@ -65,10 +62,10 @@ class PlatformHealthTest {
 
   @Test
   void v2HealthIsAnEnvelopeAndDetailedHealthChecksComponents(WebTestClient api) {
-    Map<String, Object> plain = get(api, "/api/v2/health", 200);
+    Map<String, Object> plain = Json.get(api, "/api/v2/health", 200);
     assertEnvelope(plain, true);
 
-    Map<String, Object> detailed = get(api, "/api/v2/health?detailed=true", 200);
+    Map<String, Object> detailed = Json.get(api, "/api/v2/health?detailed=true", 200);
     assertEnvelope(detailed, true);
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> components =
@@ -84,7 +81,7 @@ class PlatformHealthTest {
     for (int i = 0; i < 3; i++) {
       api.get().uri("/api/v2/nothing-here").exchange().expectStatus().isNotFound();
     }
-    Map<String, Object> body = get(api, "/api/v2/metrics?period=24h", 200);
+    Map<String, Object> body = Json.get(api, "/api/v2/metrics?period=24h", 200);
     assertEnvelope(body, true);
     @SuppressWarnings("unchecked")
     Map<String, Object> data = (Map<String, Object>) body.get("data");
@@ -94,7 +91,7 @@ class PlatformHealthTest {
     assertThat(((Number) requests.get("total")).longValue()).isGreaterThanOrEqualTo(3);
     assertThat(((Number) requests.get("client_errors")).longValue()).isGreaterThanOrEqualTo(3);
 
-    Map<String, Object> bad = get(api, "/api/v2/metrics?period=forever", 400);
+    Map<String, Object> bad = Json.get(api, "/api/v2/metrics?period=forever", 400);
     assertEnvelope(bad, false);
     assertThat(bad.get("errors").toString()).contains("VALIDATION_ERROR").contains("period");
   }
@@ -104,16 +101,5 @@ class PlatformHealthTest {
         .containsEntry("success", success)
         .containsEntry("version", "2.0.0")
         .containsKeys("timestamp", "request_id", "data", "errors", "warnings", "links", "meta");
-  }
-
-  static Map<String, Object> get(WebTestClient api, String uri, int status) {
-    return api.get()
-        .uri(uri)
-        .exchange()
-        .expectStatus()
-        .isEqualTo(status)
-        .expectBody(JSON)
-        .returnResult()
-        .getResponseBody();
   }
 }

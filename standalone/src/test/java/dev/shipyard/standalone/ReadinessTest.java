@@ -3,6 +3,7 @@ package dev.shipyard.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,12 +44,11 @@ class ReadinessTest {
   @Test
   @SuppressWarnings("unchecked")
   void readinessFailsNamingTheDatabaseWhilePostgresIsDownAndRecovers() throws Exception {
-    assertThat(PlatformHealthTest.get(api, "/api/health/ready", 200))
-        .containsEntry("status", "ready");
+    assertThat(Json.get(api, "/api/health/ready", 200)).containsEntry("status", "ready");
 
     platform.stopPostgres();
     try {
-      Map<String, Object> ready = PlatformHealthTest.get(api, "/api/health/ready", 503);
+      Map<String, Object> ready = Json.get(api, "/api/health/ready", 503);
       assertThat(ready)
           .containsEntry("error", "service_unavailable")
           .containsEntry("status_code", 503)
@@ -59,13 +59,12 @@ class ReadinessTest {
           .containsEntry("temporal", "healthy")
           .containsEntry("storage", "healthy");
 
-      Map<String, Object> v2 = PlatformHealthTest.get(api, "/api/v2/health?detailed=true", 503);
+      Map<String, Object> v2 = Json.get(api, "/api/v2/health?detailed=true", 503);
       PlatformHealthTest.assertEnvelope(v2, false);
       assertThat(v2.get("errors").toString()).contains("field=database");
 
-      assertThat(PlatformHealthTest.get(api, "/health", 503)).containsEntry("status", "unhealthy");
-      assertThat(PlatformHealthTest.get(api, "/api/health/status", 200))
-          .containsEntry("status", "degraded");
+      assertThat(Json.get(api, "/health", 503)).containsEntry("status", "unhealthy");
+      assertThat(Json.get(api, "/api/health/status", 200)).containsEntry("status", "degraded");
       // Liveness does not depend on the database: the process is fine.
       api.get().uri("/api/health/live").exchange().expectStatus().isOk();
     } finally {

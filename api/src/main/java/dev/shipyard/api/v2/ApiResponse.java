@@ -46,6 +46,12 @@ public record ApiResponse(
         false, VERSION, now.toString(), requestId, null, errors, List.of(), List.of(), Map.of());
   }
 
+  /** This envelope turned into a failure carrying {@code errors} (its data and links kept). */
+  public ApiResponse failed(List<Map<String, Object>> errors) {
+    return new ApiResponse(
+        false, version, timestamp, requestId, data, errors, warnings, links, meta);
+  }
+
   /** The envelope as an ordered map with the documented snake_case keys. */
   public Map<String, Object> toMap() {
     Map<String, Object> body = new LinkedHashMap<>();

@@ -91,18 +91,8 @@ class V2SystemController {
                             return e;
                           })
                       .toList();
-              ApiResponse failed =
-                  new ApiResponse(
-                      false,
-                      ApiResponse.VERSION,
-                      envelope.timestamp(),
-                      requestId,
-                      data,
-                      errors,
-                      List.of(),
-                      links,
-                      Map.of());
-              return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(failed.toMap());
+              return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                  .body(envelope.failed(errors).toMap());
             });
   }
 

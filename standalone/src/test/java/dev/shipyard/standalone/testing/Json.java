@@ -1,0 +1,39 @@
+package dev.shipyard.standalone.testing;
+
+import java.util.Map;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** JSON exchanges with the API that expect a given status, for the end-to-end tests. */
+public final class Json {
+
+  private static final ParameterizedTypeReference<Map<String, Object>> MAP =
+      new ParameterizedTypeReference<>() {};
+
+  private Json() {}
+
+  public static Map<String, Object> get(WebTestClient api, String uri, int status) {
+    return api.get()
+        .uri(uri)
+        .exchange()
+        .expectStatus()
+        .isEqualTo(status)
+        .expectBody(MAP)
+        .returnResult()
+        .getResponseBody();
+  }
+
+  public static Map<String, Object> post(WebTestClient api, String uri, Object body, int status) {
+    return api.post()
+        .uri(uri)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(body)
+        .exchange()
+        .expectStatus()
+        .isEqualTo(status)
+        .expectBody(MAP)
+        .returnResult()
+        .getResponseBody();
+  }
+}
