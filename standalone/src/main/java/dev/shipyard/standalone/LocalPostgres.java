@@ -51,10 +51,6 @@ final class LocalPostgres implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
   }
 
-  int port() {
-    return port;
-  }
-
   /** Stops the server; {@link #start()} brings it back with the same data. */
   synchronized void stop() throws IOException {
     if (postgres != null) {

@@ -14,10 +14,6 @@ public record ComponentHealth(String name, String state, String detail, long lat
   public static final String UNHEALTHY = "unhealthy";
   public static final String DISABLED = "disabled";
 
-  public boolean healthy() {
-    return HEALTHY.equals(state);
-  }
-
   public boolean failing() {
     return UNHEALTHY.equals(state);
   }
