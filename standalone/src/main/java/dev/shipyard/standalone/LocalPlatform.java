@@ -115,6 +115,8 @@ public final class LocalPlatform implements AutoCloseable {
   private ConfigurableApplicationContext shared;
   private ConfigurableApplicationContext worker;
   private ConfigurableApplicationContext api;
+  private final List<ConfigurableApplicationContext> extraApis = new ArrayList<>();
+  private Map<String, Object> apiProperties;
   private Endpoints endpoints;
 
   public LocalPlatform(Settings settings) {
@@ -216,6 +218,7 @@ public final class LocalPlatform implements AutoCloseable {
       }
     }
     apiProps.putAll(settings.apiProperties());
+    apiProperties = Map.copyOf(apiProps);
     api = run(ApiApplication.class, ApiApplication.CONFIG_NAME, apiProps);
 
     endpoints =
@@ -262,6 +265,27 @@ public final class LocalPlatform implements AutoCloseable {
     return endpoints;
   }
 
+  /**
+   * Starts one more API instance on a free port, sharing this platform's database, Temporal and
+   * storage, with {@code overrides} on top of the first API's properties (tests use it for
+   * behaviour across replicas). It stops with the platform; the URL is {@code "http://127.0.0.1:" +
+   * httpPort(context)}.
+   */
+  public ConfigurableApplicationContext startAnotherApi(Map<String, Object> overrides) {
+    Map<String, Object> props = new LinkedHashMap<>(apiProperties);
+    props.put("PORT", 0);
+    props.putAll(overrides);
+    ConfigurableApplicationContext another =
+        run(ApiApplication.class, ApiApplication.CONFIG_NAME, props);
+    extraApis.add(another);
+    return another;
+  }
+
+  /** The HTTP port a started API or worker context listens on. */
+  public static int httpPort(ConfigurableApplicationContext context) {
+    return localPort(context);
+  }
+
   /** The API's Spring context (tests use it to reach beans such as the database client). */
   public ConfigurableApplicationContext apiContext() {
     return api;
@@ -294,6 +318,8 @@ public final class LocalPlatform implements AutoCloseable {
    */
   @Override
   public void close() {
+    extraApis.forEach(LocalPlatform::closeQuietly);
+    extraApis.clear();
     closeQuietly(api);
     closeQuietly(worker);
     closeQuietly(shared);

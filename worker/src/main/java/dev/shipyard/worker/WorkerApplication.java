@@ -11,7 +11,16 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * and serves only health and Prometheus metrics over HTTP. Configuration lives in {@code
  * worker.yml} (not application.yml, so the api and the worker can share one classpath).
  */
-@SpringBootApplication(exclude = R2dbcAutoConfiguration.class)
+@SpringBootApplication(
+    exclude = R2dbcAutoConfiguration.class,
+    // In the local platform the worker shares the API's classpath: keep the API's security and
+    // mail auto-configuration out of the worker, which serves only health and metrics.
+    excludeName = {
+      "org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration",
+      "org.springframework.boot.autoconfigure.security.reactive.ReactiveUserDetailsServiceAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.security.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+      "org.springframework.boot.autoconfigure.mail.MailSenderAutoConfiguration"
+    })
 @ConfigurationPropertiesScan
 public class WorkerApplication {
 

@@ -68,12 +68,17 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   public static LocalPlatform startIsolated(Path dataDir) throws Exception {
     return new LocalPlatform(
             LocalPlatform.Settings.ephemeral(dataDir)
-                .withApiProperties(
-                    Map.of(
-                        "shipyard.http.max-request-body", MAX_BODY_BYTES + "B",
-                        "spring.codec.max-in-memory-size", MAX_BODY_BYTES + "B"))
+                .withApiProperties(apiProperties())
                 .withWorkerProperties(WORKER_PROPERTIES))
         .start();
+  }
+
+  /** The API settings of test platforms. */
+  static Map<String, Object> apiProperties() {
+    Map<String, Object> props = new java.util.LinkedHashMap<>();
+    props.put("shipyard.http.max-request-body", MAX_BODY_BYTES + "B");
+    props.put("spring.codec.max-in-memory-size", MAX_BODY_BYTES + "B");
+    return props;
   }
 
   public static WebTestClient client(LocalPlatform platform) {
