@@ -212,7 +212,20 @@ public final class LocalPlatform implements AutoCloseable {
 
     Map<String, Object> apiProps = new LinkedHashMap<>(common);
     apiProps.put("PORT", port(settings.apiPort()));
-    for (String name : List.of("REDIS_URL", "CORS_ORIGINS", "MAX_REQUEST_BODY", "JWT_SECRET")) {
+    apiProps.put("JWT_SECRET", jwtSecret(data));
+    for (String name :
+        List.of(
+            "REDIS_URL",
+            "CORS_ORIGINS",
+            "MAX_REQUEST_BODY",
+            "SMTP_HOST",
+            "SMTP_PORT",
+            "SMTP_USERNAME",
+            "SMTP_PASSWORD",
+            "SMTP_STARTTLS",
+            "SHIPYARD_ADMIN_USERNAME",
+            "SHIPYARD_ADMIN_EMAIL",
+            "SHIPYARD_ADMIN_PASSWORD")) {
       if (settings.env(name) != null) {
         apiProps.put(name, settings.env(name));
       }
@@ -357,6 +370,31 @@ public final class LocalPlatform implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * {@code JWT_SECRET} when set; otherwise a random secret generated once and kept in the data
+   * directory (readable by its owner only), so logins survive restarts of the local platform.
+   */
+  private String jwtSecret(Path data) throws IOException {
+    String configured = settings.env("JWT_SECRET");
+    if (configured != null) {
+      return configured;
+    }
+    Path file = data.resolve("jwt-secret");
+    if (!Files.exists(file)) {
+      Files.writeString(file, randomHex(48));
+      try {
+        Files.setPosixFilePermissions(
+            file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the data directory's own permissions apply
+      }
+      org.slf4j.LoggerFactory.getLogger(LocalPlatform.class)
+          .info(
+              "JWT_SECRET not set: generated a signing secret for the local platform in {}", file);
+    }
+    return Files.readString(file).trim();
   }
 
   private static String orDefault(String value, String fallback) {

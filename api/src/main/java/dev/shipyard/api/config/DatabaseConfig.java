@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.Properties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * The R2DBC pool, built from the same JDBC URL ({@code DATABASE_URL}) that Flyway and the worker
@@ -51,5 +53,11 @@ class DatabaseConfig {
   @Bean
   DatabaseClient databaseClient(ConnectionFactory connectionFactory) {
     return DatabaseClient.create(connectionFactory);
+  }
+
+  /** Transactions for multi-statement writes; the database client joins them. */
+  @Bean
+  TransactionalOperator transactionalOperator(ConnectionFactory connectionFactory) {
+    return TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
   }
 }

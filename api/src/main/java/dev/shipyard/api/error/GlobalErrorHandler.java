@@ -1,13 +1,17 @@
 package dev.shipyard.api.error;
 
+import dev.shipyard.api.security.AccessFailures;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -32,15 +36,25 @@ class GlobalErrorHandler implements WebExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(GlobalErrorHandler.class);
 
   private final ErrorResponses responses;
+  private final ObjectProvider<AccessFailures> accessFailures;
 
-  GlobalErrorHandler(ErrorResponses responses) {
+  GlobalErrorHandler(ErrorResponses responses, ObjectProvider<AccessFailures> accessFailures) {
     this.responses = responses;
+    this.accessFailures = accessFailures;
   }
 
   @Override
   public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
     if (exchange.getResponse().isCommitted()) {
       return Mono.error(ex);
+    }
+    AccessFailures access = accessFailures.getIfAvailable();
+    if (access != null && ex instanceof AuthenticationException) {
+      // Method security found no caller: 401 (with why a presented credential was refused).
+      return access.unauthenticated(exchange);
+    }
+    if (access != null && ex instanceof AccessDeniedException denied) {
+      return access.handle(exchange, denied);
     }
     ApiError error = toApiError(exchange, ex);
     if (error.status().is5xxServerError()) {
@@ -65,7 +79,7 @@ class GlobalErrorHandler implements WebExceptionHandler {
     }
     if (ex instanceof WebExchangeBindException bind) {
       FieldError field = bind.getFieldError();
-      String name = field == null ? null : field.getField();
+      String name = field == null ? null : snakeCase(field.getField());
       String message =
           field == null
               ? "Request validation failed"
@@ -114,6 +128,11 @@ class GlobalErrorHandler implements WebExceptionHandler {
     }
     return ApiError.of(
         HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "An unexpected error occurred");
+  }
+
+  /** Request fields are snake_case on the wire; Java names them in camelCase. */
+  static String snakeCase(String javaName) {
+    return javaName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 
   private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

@@ -2,6 +2,7 @@ package dev.shipyard.api.health;
 
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ErrorResponses;
+import dev.shipyard.api.security.PublicEndpoint;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,7 @@ import reactor.core.publisher.Mono;
  * components.
  */
 @RestController
+@PublicEndpoint
 class HealthController {
 
   private final ComponentChecks checks;

@@ -7,6 +7,7 @@ import dev.shipyard.api.health.ComponentHealth;
 import dev.shipyard.api.health.Readiness;
 import dev.shipyard.api.health.RequestStatistics;
 import dev.shipyard.api.health.SystemMetrics;
+import dev.shipyard.api.security.PublicEndpoint;
 import dev.shipyard.api.web.RequestIds;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import reactor.core.publisher.Mono;
 
 /** {@code GET /api/v2/health} and {@code GET /api/v2/metrics}, in the v2 envelope. */
 @RestController
+@PublicEndpoint
 class V2SystemController {
 
   private static final Pattern PERIOD = Pattern.compile("(\\d{1,4})([mhd])");

@@ -1,0 +1,102 @@
+package dev.shipyard.api.audit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.web.Pagination;
+import io.r2dbc.postgresql.codec.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** {@code GET /v1/admin/audit}: the security events of the admin's own tenant, newest first. */
+@RestController
+class AuditController {
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final DatabaseClient db;
+  private final ObjectMapper json;
+
+  AuditController(DatabaseClient db, ObjectMapper json) {
+    this.db = db;
+    this.json = json;
+  }
+
+  @GetMapping("/v1/admin/audit")
+  @PreAuthorize("hasAuthority('audit:read')")
+  public Mono<Map<String, Object>> events(
+      @AuthenticationPrincipal Caller caller,
+      @RequestParam(required = false) String event,
+      @RequestParam(required = false) Integer page,
+      @RequestParam(required = false) Integer limit) {
+    Pagination pagination = Pagination.of(page, limit);
+    String where =
+        " WHERE tenant_id = :tenant AND (CAST(:event AS text) IS NULL OR event = :event)";
+    Mono<Long> total =
+        db.sql("SELECT count(*) AS n FROM audit_events" + where)
+            .bind("tenant", caller.tenantId())
+            .bind("event", Parameter.fromOrEmpty(event, String.class))
+            .map(row -> row.get("n", Long.class))
+            .one();
+    return db.sql(
+            "SELECT at, actor_id, api_key_id, event, outcome, subject, ip, request_id, details"
+                + " FROM audit_events"
+                + where
+                + " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset")
+        .bind("tenant", caller.tenantId())
+        .bind("event", Parameter.fromOrEmpty(event, String.class))
+        .bind("limit", pagination.limit())
+        .bind("offset", pagination.offset())
+        .map(
+            row -> {
+              Map<String, Object> item = new LinkedHashMap<>();
+              item.put("at", row.get("at", OffsetDateTime.class).toInstant().toString());
+              item.put("actor_id", string(row.get("actor_id", UUID.class)));
+              item.put("api_key_id", string(row.get("api_key_id", UUID.class)));
+              item.put("event", row.get("event", String.class));
+              item.put("outcome", row.get("outcome", String.class));
+              item.put("subject", row.get("subject", String.class));
+              item.put("ip", row.get("ip", String.class));
+              item.put("request_id", row.get("request_id", String.class));
+              item.put("details", details(row.get("details", Json.class)));
+              return item;
+            })
+        .all()
+        .collectList()
+        .zipWith(total)
+        .map(
+            t -> {
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("events", t.getT1());
+              body.put("pagination", pagination.describe(t.getT2()));
+              return body;
+            });
+  }
+
+  private Map<String, Object> details(Json value) {
+    if (value == null) {
+      return Map.of();
+    }
+    try {
+      return json.readValue(value.asString(), MAP);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String string(UUID id) {
+    return id == null ? null : id.toString();
+  }
+}
