@@ -2,6 +2,7 @@ package dev.shipyard.standalone.testing;
 
 import java.util.Map;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -16,6 +17,27 @@ public final class Json {
   public static Map<String, Object> get(WebTestClient api, String uri, int status) {
     return api.get()
         .uri(uri)
+        .exchange()
+        .expectStatus()
+        .isEqualTo(status)
+        .expectBody(MAP)
+        .returnResult()
+        .getResponseBody();
+  }
+
+  /**
+   * Any exchange, with {@code bearer} (a token or API key, or null for none) and an optional JSON
+   * body.
+   */
+  public static Map<String, Object> call(
+      WebTestClient api, HttpMethod method, String uri, String bearer, Object body, int status) {
+    WebTestClient.RequestBodySpec spec = api.method(method).uri(uri);
+    if (bearer != null) {
+      spec = spec.headers(h -> h.setBearerAuth(bearer));
+    }
+    WebTestClient.RequestHeadersSpec<?> ready =
+        body == null ? spec : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    return ready
         .exchange()
         .expectStatus()
         .isEqualTo(status)

@@ -1,5 +1,7 @@
 package dev.shipyard.standalone.testing;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.workflows.TaskQueues;
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -37,6 +40,15 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   /** The request body limit of the test platform, small so tests can exceed it cheaply. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
+  /** The JWT secret of test platforms, so tests can forge tokens the API must refuse. */
+  public static final String JWT_SECRET = "test-secret-of-the-shipyard-e2e-suite-0123456789";
+
+  /** The first admin of test platforms, in the operator tenant {@code default}. */
+  public static final String ADMIN_USERNAME = "root-admin";
+
+  public static final String ADMIN_EMAIL = "root-admin@shipyard.test";
+  public static final String ADMIN_PASSWORD = "Operator-passw0rd!";
+
   /** The worker's task queues in tests: the real ones plus the test workflows. */
   static final Map<String, Object> WORKER_PROPERTIES =
       Map.of(
@@ -57,11 +69,7 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
 
   /** The shared platform, started on first use and stopped when the test run ends. */
   static LocalPlatform platform(ExtensionContext context) {
-    return context
-        .getRoot()
-        .getStore(NS)
-        .getOrComputeIfAbsent("platform", key -> new Running(), Running.class)
-        .platform;
+    return running(context).platform;
   }
 
   /** Starts a platform of its own on free ports (for tests that break a component). */
@@ -78,6 +86,16 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
     Map<String, Object> props = new java.util.LinkedHashMap<>();
     props.put("shipyard.http.max-request-body", MAX_BODY_BYTES + "B");
     props.put("spring.codec.max-in-memory-size", MAX_BODY_BYTES + "B");
+    // Every test comes from 127.0.0.1: limits far out of reach, except where RateLimitTest lowers
+    // them on an API instance of its own.
+    for (String rateClass :
+        List.of("standard", "premium", "admin", "heavy", "batch", "analysis", "auth")) {
+      props.put("shipyard.rate-limit." + rateClass, 100_000);
+    }
+    props.put("JWT_SECRET", JWT_SECRET);
+    props.put("SHIPYARD_ADMIN_USERNAME", ADMIN_USERNAME);
+    props.put("SHIPYARD_ADMIN_EMAIL", ADMIN_EMAIL);
+    props.put("SHIPYARD_ADMIN_PASSWORD", ADMIN_PASSWORD);
     return props;
   }
 
@@ -91,24 +109,52 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == LocalPlatform.class || type == WebTestClient.class;
+    return type == LocalPlatform.class || type == WebTestClient.class || type == GreenMail.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    if (type == GreenMail.class) {
+      return running(context).mail;
+    }
     LocalPlatform platform = platform(context);
-    return parameter.getParameter().getType() == LocalPlatform.class ? platform : client(platform);
+    return type == LocalPlatform.class ? platform : client(platform);
   }
 
+  private static Running running(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(NS)
+        .getOrComputeIfAbsent("platform", key -> new Running(), Running.class);
+  }
+
+  /**
+   * The shared platform, with a real SMTP server (GreenMail) its API sends mail to; tests take the
+   * {@link GreenMail} as a parameter to read what arrived.
+   */
   private static final class Running implements ExtensionContext.Store.CloseableResource {
     final Path dataDir;
+    final GreenMail mail;
     final LocalPlatform platform;
 
     Running() {
+      mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+      mail.start();
       try {
         dataDir = Files.createTempDirectory("shipyard-test-");
-        platform = startIsolated(dataDir);
+        Map<String, Object> props = apiProperties();
+        props.put("SMTP_HOST", "127.0.0.1");
+        props.put("SMTP_PORT", mail.getSmtp().getPort());
+        props.put("SMTP_STARTTLS", "false");
+        platform =
+            new LocalPlatform(
+                    LocalPlatform.Settings.ephemeral(dataDir)
+                        .withApiProperties(props)
+                        .withWorkerProperties(WORKER_PROPERTIES))
+                .start();
       } catch (Exception e) {
+        mail.stop();
         throw new IllegalStateException("The local platform did not start", e);
       }
     }
@@ -116,6 +162,7 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
     @Override
     public void close() throws IOException {
       platform.close();
+      mail.stop();
       deleteRecursively(dataDir);
     }
   }
