@@ -11,6 +11,7 @@ import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.Permission;
 import dev.shipyard.api.security.Secrets;
 import dev.shipyard.api.web.Pagination;
+import dev.shipyard.api.web.SensitiveBody;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -89,7 +90,7 @@ class ApiKeyController {
                     .thenReturn(stored))
         .map(
             stored -> {
-              Map<String, Object> body = new LinkedHashMap<>();
+              Map<String, Object> body = new SensitiveBody();
               body.put("id", stored.id().toString());
               body.put("name", stored.name());
               body.put("key", key);

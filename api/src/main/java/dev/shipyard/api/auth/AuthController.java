@@ -9,6 +9,7 @@ import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.PublicEndpoint;
 import dev.shipyard.api.users.UserRecord;
 import dev.shipyard.api.users.UserStore;
+import dev.shipyard.api.web.SensitiveBody;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -50,20 +51,45 @@ class AuthController {
       @NotBlank @Pattern(regexp = "[A-Za-z0-9_.-]{3,32}", message = USERNAME_RULE) String username,
       @NotBlank @Email @Size(max = 254) String email,
       @NotBlank String password,
-      @JsonProperty("confirm_password") @NotBlank String confirmPassword) {}
+      @JsonProperty("confirm_password") @NotBlank String confirmPassword) {
+    @Override
+    public String toString() {
+      return "RegisterRequest[username=" + username + ", email=" + email + ", passwords hidden]";
+    }
+  }
 
   static final String USERNAME_RULE = "must be 3 to 32 letters, digits, '_', '.' or '-'";
 
-  record EmailLogin(@NotBlank @Email String email, @NotBlank String password) {}
+  record EmailLogin(@NotBlank @Email String email, @NotBlank String password) {
+    @Override
+    public String toString() {
+      return "EmailLogin[email=" + email + ", password hidden]";
+    }
+  }
 
-  record UsernameLogin(@NotBlank String username, @NotBlank String password) {}
+  record UsernameLogin(@NotBlank String username, @NotBlank String password) {
+    @Override
+    public String toString() {
+      return "UsernameLogin[username=" + username + ", password hidden]";
+    }
+  }
 
-  record RefreshRequest(@JsonProperty("refresh_token") @NotBlank String refreshToken) {}
+  record RefreshRequest(@JsonProperty("refresh_token") @NotBlank String refreshToken) {
+    @Override
+    public String toString() {
+      return "RefreshRequest[token hidden]";
+    }
+  }
 
   record ForgotRequest(@NotBlank @Email String email) {}
 
   record ResetRequest(
-      @NotBlank String token, @JsonProperty("new_password") @NotBlank String newPassword) {}
+      @NotBlank String token, @JsonProperty("new_password") @NotBlank String newPassword) {
+    @Override
+    public String toString() {
+      return "ResetRequest[token and password hidden]";
+    }
+  }
 
   @PostMapping("/v1/auth/register")
   @ResponseStatus(HttpStatus.CREATED)
@@ -111,7 +137,7 @@ class AuthController {
             exchange)
         .map(
             in -> {
-              Map<String, Object> body = new LinkedHashMap<>();
+              Map<String, Object> body = new SensitiveBody();
               body.put("access_token", in.accessToken());
               body.put("token_type", "bearer");
               body.put(
@@ -129,7 +155,7 @@ class AuthController {
     return auth.refresh(request.refreshToken(), exchange)
         .map(
             in -> {
-              Map<String, Object> body = new LinkedHashMap<>();
+              Map<String, Object> body = new SensitiveBody();
               body.put("access_token", in.accessToken());
               body.put("expires_at", in.expiresAt().toString());
               body.put("refresh_token", in.refreshToken());
@@ -162,7 +188,7 @@ class AuthController {
   }
 
   static Map<String, Object> tokens(AuthService.LoggedIn in) {
-    Map<String, Object> body = new LinkedHashMap<>();
+    Map<String, Object> body = new SensitiveBody();
     body.put("access_token", in.accessToken());
     body.put("refresh_token", in.refreshToken());
     body.put("expires_at", in.expiresAt().toString());

@@ -75,7 +75,18 @@ class AdminController {
           @Pattern(
               regexp = "viewer|user|premium|admin",
               message = "must be viewer, user," + " premium or admin")
-          String role) {}
+          String role) {
+    @Override
+    public String toString() {
+      return "NewUser[username="
+          + username
+          + ", email="
+          + email
+          + ", role="
+          + role
+          + ", password hidden]";
+    }
+  }
 
   record AccessChange(
       @Pattern(

@@ -49,7 +49,12 @@ class ProfileController {
   record PasswordChange(
       @JsonProperty("current_password") @NotBlank String currentPassword,
       @JsonProperty("new_password") @NotBlank String newPassword,
-      @JsonProperty("confirm_new_password") @NotBlank String confirmNewPassword) {}
+      @JsonProperty("confirm_new_password") @NotBlank String confirmNewPassword) {
+    @Override
+    public String toString() {
+      return "PasswordChange[passwords hidden]";
+    }
+  }
 
   @GetMapping("/v1/user/profile")
   @PreAuthorize("hasAuthority('profile:read')")
