@@ -26,7 +26,16 @@ import org.springframework.web.bind.annotation.RestController;
  * and error handler, in the documented shape of each API family. A test controller takes bodies
  * under each family's path prefix (the features' own endpoints come with their issues).
  */
-@WebFluxTest(controllers = ErrorShapesWebTest.EchoController.class)
+// The error pipeline alone: Spring Security's default chain (CSRF, basic auth) is left out; the
+// platform's own security is tested end to end in the standalone module.
+@WebFluxTest(
+    controllers = ErrorShapesWebTest.EchoController.class,
+    excludeAutoConfiguration = {
+      org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration
+          .class,
+      org.springframework.boot.autoconfigure.security.reactive
+          .ReactiveUserDetailsServiceAutoConfiguration.class
+    })
 @Import({
   ErrorResponses.class,
   dev.shipyard.api.health.RequestStatistics.class,
