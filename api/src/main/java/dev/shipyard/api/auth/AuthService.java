@@ -100,6 +100,7 @@ public class AuthService {
                         AuditEntry.about(
                                 user.tenantId(), user.id(), "user.registered", AuditOutcome.SUCCESS)
                             .subject(user.username()))
+                    .then(users.loginSucceeded(user.id()))
                     .then(startSession(user, exchange, "auth.login")));
   }
 

@@ -60,6 +60,11 @@ class FirstAdmin implements ApplicationRunner {
             .onErrorResume(
                 e -> e instanceof ApiException api && api.error().status().value() == 409,
                 e -> Mono.just("exists"))
+            .onErrorMap(
+                ApiException.class,
+                e ->
+                    new IllegalStateException(
+                        "The first admin (SHIPYARD_ADMIN_*) cannot be created: " + e.getMessage()))
             .block(Duration.ofSeconds(30));
     log.info(
         "Identity: first admin '{}' in tenant '{}' {}",
