@@ -233,6 +233,29 @@ class ShipyardChartTest {
   }
 
   @Test
+  void firstAdminAndSmtpComeFromExistingSecretsOnlyWhenConfigured() {
+    Map<String, Map<String, Object>> none = env(render(Map.of()).get("Deployment", API));
+    assertThat(none)
+        .doesNotContainKeys(
+            "SHIPYARD_ADMIN_EMAIL", "SHIPYARD_ADMIN_PASSWORD", "SMTP_HOST", "SMTP_PASSWORD");
+
+    Map<String, Map<String, Object>> env =
+        env(
+            render(
+                    Map.of(
+                        "api.firstAdmin.existingSecret", "shipyard-admin",
+                        "api.smtp.host", "smtp.example.com",
+                        "api.smtp.existingSecret", "shipyard-smtp"))
+                .get("Deployment", API));
+    assertFromSecret(env, "SHIPYARD_ADMIN_EMAIL", "shipyard-admin", "email");
+    assertFromSecret(env, "SHIPYARD_ADMIN_PASSWORD", "shipyard-admin", "password");
+    assertFromSecret(env, "SMTP_USERNAME", "shipyard-smtp", "username");
+    assertFromSecret(env, "SMTP_PASSWORD", "shipyard-smtp", "password");
+    assertThat(env.get("SMTP_HOST")).containsEntry("value", "smtp.example.com");
+    assertThat(env.get("SMTP_PORT")).containsEntry("value", "587");
+  }
+
+  @Test
   void emptyS3SecretLeavesCredentialsToTheSdkDefaultChain() {
     Manifests manifests = render(Map.of("s3.existingSecret", ""));
 
