@@ -172,18 +172,15 @@ class RateLimitsWebTest {
     return web.method(method)
         .uri(path)
         .header("X-Test-Ip", from)
-        .headers(h -> h.addAll(callerHeader(caller)))
+        .headers(
+            h -> {
+              if (caller != null) {
+                h.add("X-Test-Caller", caller);
+              }
+            })
         .exchange()
         .expectBody(JSON)
         .returnResult();
-  }
-
-  static org.springframework.http.HttpHeaders callerHeader(String caller) {
-    org.springframework.http.HttpHeaders h = new org.springframework.http.HttpHeaders();
-    if (caller != null) {
-      h.add("X-Test-Caller", caller);
-    }
-    return h;
   }
 
   EntityExchangeResult<Map<String, Object>> get(String path, String caller) {
