@@ -126,7 +126,11 @@ class HealthController {
               metrics.put("memory_percent", system.memoryPercent());
               metrics.put("cpu_percent", system.cpuPercent());
               Map<String, Object> body = new LinkedHashMap<>();
-              body.put("status", r.ready() ? "operational" : "degraded");
+              body.put(
+                  "status",
+                  r.components().stream().anyMatch(ComponentHealth::failing)
+                      ? "degraded"
+                      : "operational");
               body.put("timestamp", Instant.now().toString());
               body.put("version", version);
               body.put("components", r.states());
