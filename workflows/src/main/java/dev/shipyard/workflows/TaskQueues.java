@@ -9,5 +9,8 @@ public final class TaskQueues {
   /** Platform-wide activities every workflow may call, such as the run projection. */
   public static final String PLATFORM = "shipyard-platform";
 
+  /** Capsule generation: plan, generate, validate (compilers, parsers), refine, store. */
+  public static final String CAPSULES = "shipyard-capsules";
+
   private TaskQueues() {}
 }

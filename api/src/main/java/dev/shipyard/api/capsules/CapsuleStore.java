@@ -1,0 +1,187 @@
+package dev.shipyard.api.capsules;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.api.security.Caller;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@code capsules} table as the API sees it. Every read is scoped in the query itself: a caller
+ * sees their own capsules, an admin those of their tenant, and nothing else exists for them.
+ */
+@Component
+class CapsuleStore {
+
+  /** The scope condition; binds {@code :tenant}, {@code :wholeTenant} and {@code :caller}. */
+  static final String VISIBLE = " tenant_id = :tenant AND (:wholeTenant OR owner_id = :caller)";
+
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final TypeReference<List<Object>> LIST = new TypeReference<>() {};
+
+  private final DatabaseClient db;
+  private final ObjectMapper json;
+
+  CapsuleStore(DatabaseClient db, ObjectMapper json) {
+    this.db = db;
+    this.json = json;
+  }
+
+  /** A new capsule row, or false when one with this ID exists (a repeated request). */
+  Mono<Boolean> insert(NewCapsule capsule) {
+    return db.sql(
+            "INSERT INTO capsules (id, request_id, tenant_id, owner_id, status, description,"
+                + " requirements, project_name, constraints, metadata, engine, target_score,"
+                + " webhook_url, workflow_id) VALUES (:id, :request, :tenant, :owner, 'queued',"
+                + " :description, :requirements, :project, :constraints, :metadata, :engine,"
+                + " :target, :webhook, :workflow) ON CONFLICT (id) DO NOTHING")
+        .bind("id", capsule.id())
+        .bind("request", capsule.requestId())
+        .bind("tenant", capsule.tenantId())
+        .bind("owner", capsule.ownerId())
+        .bind("description", capsule.description())
+        .bind("requirements", Parameter.fromOrEmpty(capsule.requirements(), String.class))
+        .bind("project", Parameter.fromOrEmpty(capsule.projectName(), String.class))
+        .bind("constraints", Json.of(write(capsule.constraints())))
+        .bind("metadata", Json.of(write(capsule.metadata())))
+        .bind("engine", capsule.engine())
+        .bind("target", capsule.targetScore())
+        .bind("webhook", Parameter.fromOrEmpty(capsule.webhookUrl(), String.class))
+        .bind("workflow", capsule.workflowId())
+        .fetch()
+        .rowsUpdated()
+        .map(n -> n > 0);
+  }
+
+  /** What a new capsule row holds. */
+  record NewCapsule(
+      String id,
+      String requestId,
+      String tenantId,
+      UUID ownerId,
+      String description,
+      String requirements,
+      String projectName,
+      Map<String, String> constraints,
+      Map<String, Object> metadata,
+      String engine,
+      double targetScore,
+      String webhookUrl,
+      String workflowId) {}
+
+  Mono<Void> markFailed(String id, String error) {
+    return db.sql(
+            "UPDATE capsules SET status = 'failed', error = :error, updated_at = now()"
+                + " WHERE id = :id AND status NOT IN ('stored', 'cancelled', 'failed')")
+        .bind("id", id)
+        .bind("error", error)
+        .then();
+  }
+
+  Mono<CapsuleRecord> find(Caller caller, String id) {
+    return bindScope(db.sql("SELECT * FROM capsules WHERE id = :id AND" + VISIBLE), caller)
+        .bind("id", id)
+        .map(this::map)
+        .one();
+  }
+
+  /**
+   * A page of visible capsules, optionally narrowed to {@code userId}; {@code orderBy} must be a
+   * trusted column expression.
+   */
+  Flux<CapsuleRecord> list(Caller caller, UUID userId, String orderBy, int limit, long offset) {
+    return bindScope(
+            db.sql(
+                "SELECT * FROM capsules WHERE"
+                    + VISIBLE
+                    + " AND (CAST(:user AS uuid) IS NULL OR owner_id = CAST(:user AS uuid))"
+                    + " ORDER BY "
+                    + orderBy
+                    + ", id LIMIT :limit OFFSET :offset"),
+            caller)
+        .bind("user", Parameter.fromOrEmpty(userId, UUID.class))
+        .bind("limit", limit)
+        .bind("offset", offset)
+        .map(this::map)
+        .all();
+  }
+
+  Mono<Long> count(Caller caller, UUID userId) {
+    return bindScope(
+            db.sql(
+                "SELECT count(*) AS n FROM capsules WHERE"
+                    + VISIBLE
+                    + " AND (CAST(:user AS uuid) IS NULL OR owner_id = CAST(:user AS uuid))"),
+            caller)
+        .bind("user", Parameter.fromOrEmpty(userId, UUID.class))
+        .map(row -> row.get("n", Long.class))
+        .one();
+  }
+
+  static DatabaseClient.GenericExecuteSpec bindScope(
+      DatabaseClient.GenericExecuteSpec sql, Caller caller) {
+    return sql.bind("tenant", caller.tenantId())
+        .bind("wholeTenant", caller.seesWholeTenant())
+        .bind("caller", caller.userId());
+  }
+
+  private CapsuleRecord map(Readable row) {
+    Double score = row.get("confidence_score", Double.class);
+    return new CapsuleRecord(
+        row.get("id", String.class),
+        row.get("request_id", String.class),
+        row.get("tenant_id", String.class),
+        row.get("owner_id", UUID.class),
+        row.get("status", String.class),
+        row.get("description", String.class),
+        row.get("requirements", String.class),
+        row.get("project_name", String.class),
+        read(row.get("constraints", Json.class), MAP),
+        row.get("engine", String.class),
+        row.get("target_score", Double.class),
+        row.get("file_count", Integer.class),
+        row.get("total_size_bytes", Long.class),
+        score,
+        Arrays.asList(row.get("languages", String[].class)),
+        Arrays.asList(row.get("frameworks", String[].class)),
+        read(row.get("validation", Json.class), MAP),
+        read(row.get("preview", Json.class), MAP),
+        read(row.get("iterations", Json.class), LIST),
+        row.get("refinement_iterations", Integer.class),
+        row.get("error", String.class),
+        row.get("workflow_id", String.class),
+        row.get("created_at", OffsetDateTime.class),
+        row.get("updated_at", OffsetDateTime.class));
+  }
+
+  private <T> T read(Json value, TypeReference<T> type) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return json.readValue(value.asString(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value == null ? Map.of() : value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

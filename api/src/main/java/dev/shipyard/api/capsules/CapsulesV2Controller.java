@@ -1,0 +1,231 @@
+package dev.shipyard.api.capsules;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.shipyard.api.ratelimit.RateClass;
+import dev.shipyard.api.ratelimit.RateLimit;
+import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.v2.ApiResponse;
+import dev.shipyard.api.web.RequestIds;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * api-v2-guide.md: {@code /api/v2/capsules} in the v2 envelope, with page-based pagination and
+ * sorting, and async processing with a signed webhook callback.
+ */
+@RestController
+class CapsulesV2Controller {
+
+  /** Sortable fields and their columns: the only strings that reach ORDER BY. */
+  private static final Map<String, String> SORTS =
+      Map.of(
+          "created_at", "created_at",
+          "updated_at", "updated_at",
+          "confidence_score", "confidence_score",
+          "project_name", "project_name");
+
+  private final CapsuleService service;
+  private final CapsuleStore store;
+
+  CapsulesV2Controller(CapsuleService service, CapsuleStore store) {
+    this.service = service;
+    this.store = store;
+  }
+
+  record CreateCapsule(
+      @JsonProperty("project_name") @NotBlank @Size(min = 1, max = 100) String projectName,
+      @NotBlank @Size(max = 5000) String description,
+      @JsonProperty("tech_stack")
+          @NotNull
+          @Size(max = 10, message = "Maximum 10 technologies allowed")
+          List<@NotBlank @Size(max = 50) String> techStack,
+      @Size(max = 10000) String requirements,
+      @JsonProperty("async_processing") Boolean asyncProcessing,
+      @JsonProperty("webhook_url") @Size(max = 2000) String webhookUrl) {}
+
+  @PostMapping("/api/v2/capsules")
+  @PreAuthorize("hasAuthority('capsule:create')")
+  @RateLimit(RateClass.HEAVY)
+  public Mono<ResponseEntity<Map<String, Object>>> create(
+      @AuthenticationPrincipal Caller caller,
+      @Valid @RequestBody CreateCapsule request,
+      ServerWebExchange exchange) {
+    String webhook = CapsuleController.webhookUrl(request.webhookUrl(), "webhook_url");
+    boolean async = Boolean.TRUE.equals(request.asyncProcessing());
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("tech_stack", request.techStack());
+    metadata.put("async_processing", async);
+    CapsuleService.Order order =
+        new CapsuleService.Order(
+            null,
+            request.description().trim(),
+            request.requirements(),
+            request.projectName().trim(),
+            constraints(request.techStack()),
+            metadata,
+            null,
+            null,
+            null,
+            webhook);
+    String requestId = RequestIds.of(exchange);
+    return service
+        .start(caller, order, async ? Duration.ZERO : service.syncWait())
+        .flatMap(
+            started -> {
+              List<ApiResponse.Link> links = links(started.capsuleId());
+              if (started.outcome() == null) {
+                Map<String, Object> job = new LinkedHashMap<>();
+                job.put("job_id", started.capsuleId());
+                job.put("status", async ? "queued" : "processing");
+                job.put("capsule_id", started.capsuleId());
+                return Mono.just(
+                    ResponseEntity.accepted()
+                        .location(URI.create("/api/v2/capsules/" + started.capsuleId()))
+                        .body(ApiResponse.ok(requestId, job, links, Map.of()).toMap()));
+              }
+              return store
+                  .find(caller, started.capsuleId())
+                  .map(
+                      capsule ->
+                          ResponseEntity.status(HttpStatus.CREATED)
+                              .location(URI.create("/api/v2/capsules/" + capsule.id()))
+                              .body(
+                                  ApiResponse.ok(
+                                          requestId,
+                                          CapsuleController.details(capsule),
+                                          links,
+                                          Map.of())
+                                      .toMap()));
+            });
+  }
+
+  @GetMapping("/api/v2/capsules/{capsuleId}")
+  @PreAuthorize("hasAuthority('capsule:read')")
+  public Mono<Map<String, Object>> get(
+      @AuthenticationPrincipal Caller caller,
+      @PathVariable String capsuleId,
+      ServerWebExchange exchange) {
+    return store
+        .find(caller, capsuleId)
+        .switchIfEmpty(Mono.error(() -> CapsuleController.notFound(capsuleId)))
+        .map(
+            capsule ->
+                ApiResponse.ok(
+                        RequestIds.of(exchange),
+                        CapsuleController.details(capsule),
+                        links(capsule.id()),
+                        Map.of())
+                    .toMap());
+  }
+
+  @GetMapping("/api/v2/capsules")
+  @PreAuthorize("hasAuthority('capsule:read')")
+  public Mono<Map<String, Object>> list(
+      @AuthenticationPrincipal Caller caller,
+      @RequestParam(defaultValue = "1") int page,
+      @RequestParam(name = "per_page", defaultValue = "20") int perPage,
+      @RequestParam(name = "sort_by", defaultValue = "created_at") String sortBy,
+      @RequestParam(name = "sort_order", defaultValue = "desc") String sortOrder,
+      ServerWebExchange exchange) {
+    if (page < 1) {
+      throw CapsuleController.invalid("page", "page must be 1 or more");
+    }
+    if (perPage < 1 || perPage > 100) {
+      throw CapsuleController.invalid("per_page", "per_page must be between 1 and 100");
+    }
+    String column = SORTS.get(sortBy);
+    if (column == null) {
+      throw CapsuleController.invalid("sort_by", "sort_by must be one of " + SORTS.keySet());
+    }
+    String order = sortOrder.toLowerCase(Locale.ROOT);
+    if (!order.equals("asc") && !order.equals("desc")) {
+      throw CapsuleController.invalid("sort_order", "sort_order must be asc or desc");
+    }
+    long offset = (long) (page - 1) * perPage;
+    return store
+        .list(caller, null, column + " " + order + " NULLS LAST", perPage, offset)
+        .map(CapsuleController::details)
+        .collectList()
+        .zipWith(store.count(caller, null))
+        .map(
+            t -> {
+              long total = t.getT2();
+              long pages = (total + perPage - 1) / perPage;
+              Map<String, Object> pagination = new LinkedHashMap<>();
+              pagination.put("total", total);
+              pagination.put("page", page);
+              pagination.put("per_page", perPage);
+              pagination.put("pages", pages);
+              pagination.put("has_next", page < pages);
+              pagination.put("has_prev", page > 1);
+              pagination.put("sort_by", sortBy);
+              pagination.put("sort_order", order);
+              List<ApiResponse.Link> links =
+                  List.of(
+                      new ApiResponse.Link(
+                          "/api/v2/capsules?page=" + page + "&per_page=" + perPage, "self", "GET"));
+              return ApiResponse.ok(
+                      RequestIds.of(exchange), t.getT1(), links, Map.of("pagination", pagination))
+                  .toMap();
+            });
+  }
+
+  private static List<ApiResponse.Link> links(String capsuleId) {
+    return List.of(
+        new ApiResponse.Link("/api/v2/capsules/" + capsuleId, "self", "GET"),
+        new ApiResponse.Link("/capsule/" + capsuleId + "/generation", "progress", "GET"),
+        new ApiResponse.Link("/capsule/" + capsuleId + "/cancel", "cancel", "POST"));
+  }
+
+  /** Engine constraints from a tech stack such as {@code ["Python", "FastAPI", "PostgreSQL"]}. */
+  static Map<String, String> constraints(List<String> techStack) {
+    Map<String, String> constraints = new LinkedHashMap<>();
+    for (String entry : techStack) {
+      String t = entry.toLowerCase(Locale.ROOT).replace(" ", "").replace(".", "");
+      switch (t) {
+        case "python" -> constraints.putIfAbsent("language", "python");
+        case "fastapi" -> {
+          constraints.putIfAbsent("language", "python");
+          constraints.put("framework", "fastapi");
+        }
+        case "java" -> constraints.putIfAbsent("language", "java");
+        case "spring", "springboot" -> {
+          constraints.putIfAbsent("language", "java");
+          constraints.put("framework", "spring-boot");
+        }
+        case "javascript", "node", "nodejs" -> constraints.putIfAbsent("language", "javascript");
+        case "express", "expressjs" -> {
+          constraints.putIfAbsent("language", "javascript");
+          constraints.put("framework", "express");
+        }
+        case "postgres", "postgresql" -> constraints.put("database", "postgresql");
+        case "mysql" -> constraints.put("database", "mysql");
+        case "sqlite" -> constraints.put("database", "sqlite");
+        default -> {
+          // other technologies stay in the description's hands
+        }
+      }
+    }
+    return constraints;
+  }
+}

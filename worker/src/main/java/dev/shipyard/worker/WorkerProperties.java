@@ -1,0 +1,52 @@
+package dev.shipyard.worker;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** What the worker's activities read from the environment (README: Configuration). */
+@ConfigurationProperties("shipyard")
+public record WorkerProperties(Storage storage, Codegen codegen, Webhooks webhooks) {
+
+  /** S3-compatible object storage, as for the API. */
+  public record Storage(
+      String endpoint,
+      String region,
+      String bucket,
+      String accessKey,
+      String secretKey,
+      boolean pathStyle) {}
+
+  /**
+   * Capsule generation.
+   *
+   * @param engine the default engine: {@code offline} or {@code llm}
+   * @param llm the OpenAI-compatible endpoint of the LLM engine (enabled when its base URL is set)
+   */
+  public record Codegen(String engine, Llm llm) {}
+
+  public record Llm(
+      String baseUrl,
+      String model,
+      String apiKey,
+      Duration timeout,
+      int maxRetries,
+      double temperature) {
+
+    public boolean configured() {
+      return baseUrl != null && !baseUrl.isBlank();
+    }
+
+    @Override
+    public String toString() {
+      return "Llm[baseUrl=" + baseUrl + ", model=" + model + ", apiKey=(hidden)]";
+    }
+  }
+
+  /** The HMAC secret that signs outgoing webhooks. */
+  public record Webhooks(String signingSecret) {
+    @Override
+    public String toString() {
+      return "Webhooks[signingSecret=(hidden)]";
+    }
+  }
+}

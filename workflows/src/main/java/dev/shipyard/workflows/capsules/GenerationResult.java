@@ -1,0 +1,21 @@
+package dev.shipyard.workflows.capsules;
+
+import java.util.List;
+
+/**
+ * The outcome of a generation: the stored capsule version and its final validation.
+ *
+ * @param capsuleId the capsule
+ * @param plan what was built
+ * @param files the stored files (manifest reference)
+ * @param versionManifestKey the object key of the capsule version's manifest
+ * @param validation the last validation
+ * @param iterations every validate round
+ */
+public record GenerationResult(
+    String capsuleId,
+    ProjectPlan plan,
+    FileSet files,
+    String versionManifestKey,
+    ValidationReport validation,
+    List<Iteration> iterations) {}
