@@ -32,7 +32,7 @@ public class CapsuleGenerationWorkflowImpl implements CapsuleGenerationWorkflow 
           CapsuleActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofMinutes(10))
-              .setHeartbeatTimeout(Duration.ofSeconds(30))
+              .setHeartbeatTimeout(Duration.ofSeconds(10))
               .setCancellationType(ActivityCancellationType.TRY_CANCEL)
               .setRetryOptions(RETRY)
               .build());
@@ -100,18 +100,20 @@ public class CapsuleGenerationWorkflowImpl implements CapsuleGenerationWorkflow 
 
     enter(CapsuleStatus.GENERATING);
     bookkeeping.recordStatus(request.capsuleId(), status, null);
+    long started = Workflow.currentTimeMillis();
     FileSet files = steps.generate(request, plan);
-    ValidationReport report = validate(request, files, "generate");
+    ValidationReport report = validate(request, files, "generate", started);
 
     while (!report.productionReady() && iterations.size() < request.maxIterations()) {
       enter(CapsuleStatus.REFINING);
       bookkeeping.recordStatus(request.capsuleId(), status, null);
+      long round = Workflow.currentTimeMillis();
       FileSet refined = steps.refine(request, plan, files, report);
       if (refined.digest().equals(files.digest())) {
         break; // the engine has nothing more to change: further rounds would repeat this one
       }
       files = refined;
-      report = validate(request, files, "refine");
+      report = validate(request, files, "refine", round);
     }
 
     enter(CapsuleStatus.STORING);
@@ -131,7 +133,8 @@ public class CapsuleGenerationWorkflowImpl implements CapsuleGenerationWorkflow 
         request.capsuleId(), plan, files, version, report, List.copyOf(iterations));
   }
 
-  private ValidationReport validate(GenerationRequest request, FileSet files, String phase) {
+  private ValidationReport validate(
+      GenerationRequest request, FileSet files, String phase, long roundStarted) {
     enter(CapsuleStatus.VALIDATING);
     bookkeeping.recordStatus(request.capsuleId(), status, null);
     ValidationReport report = steps.validate(request, plan, files);
@@ -142,7 +145,8 @@ public class CapsuleGenerationWorkflowImpl implements CapsuleGenerationWorkflow 
             files.digest(),
             report.score(),
             report.productionReady(),
-            report.issues()));
+            report.issues(),
+            Workflow.currentTimeMillis() - roundStarted));
     Workflow.setCurrentDetails(
         "Round "
             + iterations.size()

@@ -11,6 +11,8 @@ import java.util.List;
  * @param score the measured score
  * @param productionReady whether that round met the target
  * @param issues the failed or not-run checks of that round
+ * @param millis workflow time from the start of the round's generate or refine step to the end of
+ *     its validation
  */
 public record Iteration(
     int number,
@@ -18,4 +20,5 @@ public record Iteration(
     String fileSetDigest,
     double score,
     boolean productionReady,
-    List<String> issues) {}
+    List<String> issues,
+    long millis) {}
