@@ -208,9 +208,9 @@ final class Prompts {
   }
 
   /**
-   * The current files: those named by findings first, then the others, smallest first, until the
-   * budget is spent; the rest are listed by path only. A file over {@link #REFINE_FILE_MAX} is cut,
-   * and says so.
+   * The current files within {@link #REFINE_FILES_BUDGET} characters: first those named by findings
+   * (cut after {@link #REFINE_FILE_MAX} characters, or what is left of the budget, and marked so),
+   * then the others whole, smallest first, while they fit; the rest are listed by path only.
    */
   static String currentFiles(List<SourceFile> files, List<CheckResult> findings) {
     Set<String> named = new HashSet<>();
@@ -231,16 +231,23 @@ final class Prompts {
     int budget = REFINE_FILES_BUDGET;
     for (SourceFile f : order) {
       String content = f.content();
-      boolean cut = content.length() > REFINE_FILE_MAX;
-      int size = Math.min(content.length(), REFINE_FILE_MAX);
-      if (size > budget && !(named.contains(f.path()) && budget > 2_000)) {
+      int length = content.length();
+      int size;
+      if (named.contains(f.path())) {
+        // a file a finding names is shown, in part if it must be
+        size = Math.min(length, Math.min(REFINE_FILE_MAX, budget));
+        if (size == 0 && length > 0) {
+          omitted.add(f.path());
+          continue;
+        }
+      } else if (length > REFINE_FILE_MAX || length > budget) {
+        // any other file only whole: a model must not rewrite a file it saw in part
         omitted.add(f.path());
         continue;
+      } else {
+        size = length;
       }
-      if (size > budget) {
-        size = budget;
-        cut = true;
-      }
+      boolean cut = size < length;
       budget -= size;
       shown
           .append("--- FILE ")
