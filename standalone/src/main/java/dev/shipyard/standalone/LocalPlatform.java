@@ -207,6 +207,20 @@ public final class LocalPlatform implements AutoCloseable {
       // The Java test server never times out sticky queues (DESIGN.md §3).
       workerProps.put("WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", "0s");
     }
+    workerProps.put(
+        "WEBHOOK_SIGNING_SECRET", localSecret(data, "WEBHOOK_SIGNING_SECRET", "webhook-secret"));
+    for (String name :
+        List.of(
+            "CODEGEN_ENGINE",
+            "LLM_BASE_URL",
+            "LLM_MODEL",
+            "LLM_API_KEY",
+            "LLM_TIMEOUT",
+            "LLM_MAX_RETRIES")) {
+      if (settings.env(name) != null) {
+        workerProps.put(name, settings.env(name));
+      }
+    }
     workerProps.putAll(settings.workerProperties());
     worker = run(WorkerApplication.class, WorkerApplication.CONFIG_NAME, workerProps);
 
@@ -225,7 +239,9 @@ public final class LocalPlatform implements AutoCloseable {
             "SMTP_STARTTLS",
             "SHIPYARD_ADMIN_USERNAME",
             "SHIPYARD_ADMIN_EMAIL",
-            "SHIPYARD_ADMIN_PASSWORD")) {
+            "SHIPYARD_ADMIN_PASSWORD",
+            "CODEGEN_ENGINE",
+            "CAPSULE_SYNC_WAIT")) {
       if (settings.env(name) != null) {
         apiProps.put(name, settings.env(name));
       }
@@ -377,11 +393,20 @@ public final class LocalPlatform implements AutoCloseable {
    * directory (readable by its owner only), so logins survive restarts of the local platform.
    */
   private String jwtSecret(Path data) throws IOException {
-    String configured = settings.env("JWT_SECRET");
+    return localSecret(data, "JWT_SECRET", "jwt-secret");
+  }
+
+  /**
+   * The environment's value of {@code name}; otherwise a random secret generated once and kept in
+   * {@code fileName} under the data directory (readable by its owner only), so it survives restarts
+   * of the local platform.
+   */
+  private String localSecret(Path data, String name, String fileName) throws IOException {
+    String configured = settings.env(name);
     if (configured != null) {
       return configured;
     }
-    Path file = data.resolve("jwt-secret");
+    Path file = data.resolve(fileName);
     if (!Files.exists(file)) {
       Files.writeString(file, randomHex(48));
       try {
@@ -391,8 +416,7 @@ public final class LocalPlatform implements AutoCloseable {
         // not a POSIX file system: the data directory's own permissions apply
       }
       org.slf4j.LoggerFactory.getLogger(LocalPlatform.class)
-          .info(
-              "JWT_SECRET not set: generated a signing secret for the local platform in {}", file);
+          .info("{} not set: generated one for the local platform in {}", name, file);
     }
     return Files.readString(file).trim();
   }

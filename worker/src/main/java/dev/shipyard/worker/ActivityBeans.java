@@ -1,6 +1,20 @@
 package dev.shipyard.worker;
 
+import dev.shipyard.activities.capsules.CapsuleActivitiesImpl;
+import dev.shipyard.activities.codegen.GenerationEngine;
+import dev.shipyard.activities.codegen.llm.LlmEngine;
+import dev.shipyard.activities.codegen.llm.LlmSettings;
+import dev.shipyard.activities.codegen.offline.OfflineEngine;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.storage.BlobStore;
+import dev.shipyard.activities.validation.ProjectValidator;
+import dev.shipyard.activities.validation.RealChecksValidator;
+import dev.shipyard.activities.webhook.WebhookSender;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,8 +26,54 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 class ActivityBeans {
 
+  private static final Logger log = LoggerFactory.getLogger(ActivityBeans.class);
+
   @Bean
   JdbcProjectionActivities projectionActivities(JdbcTemplate jdbc) {
     return new JdbcProjectionActivities(jdbc);
+  }
+
+  @Bean
+  OfflineEngine offlineEngine() {
+    return new OfflineEngine();
+  }
+
+  @Bean
+  ProjectValidator projectValidator() {
+    return new RealChecksValidator();
+  }
+
+  @Bean
+  CapsuleActivitiesImpl capsuleActivities(
+      OfflineEngine offline,
+      ProjectValidator validator,
+      BlobStore blobs,
+      JdbcTemplate jdbc,
+      WorkerProperties properties) {
+    List<GenerationEngine> engines = new ArrayList<>(List.of(offline));
+    WorkerProperties.Llm llm = properties.codegen().llm();
+    if (llm.configured()) {
+      engines.add(
+          new LlmEngine(
+              new LlmSettings(
+                  URI.create(llm.baseUrl()),
+                  llm.model(),
+                  llm.apiKey(),
+                  llm.timeout(),
+                  llm.maxRetries(),
+                  llm.temperature())));
+      log.info("Capsules: LLM engine at {} with model {}", llm.baseUrl(), llm.model());
+    }
+    String engine = properties.codegen().engine();
+    if (engines.stream().noneMatch(e -> e.name().equals(engine))) {
+      throw new IllegalStateException(
+          "CODEGEN_ENGINE=" + engine + " but that engine is not configured (set LLM_BASE_URL)");
+    }
+    log.info("Capsules: default generation engine '{}'", engine);
+    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret());
+    if (!webhooks.configured()) {
+      log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
+    }
+    return new CapsuleActivitiesImpl(engines, engine, validator, blobs, jdbc, webhooks);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.GenerationSpec;
+import dev.shipyard.activities.codegen.llm.LlmException;
 import dev.shipyard.activities.storage.BlobStore;
 import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.activities.validation.ProjectValidator;
@@ -227,6 +228,15 @@ public class CapsuleActivitiesImpl implements CapsuleActivities {
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           e.getMessage(), GenerationFailure.UNSUPPORTED_REQUEST.name());
+    } catch (LlmException e) {
+      if (e.retryable()) {
+        throw ApplicationFailure.newFailure(e.getMessage(), "LLM_" + e.kind().name());
+      }
+      GenerationFailure type =
+          e.kind() == LlmException.Kind.REFUSED || e.kind() == LlmException.Kind.INVALID_OUTPUT
+              ? GenerationFailure.ENGINE_OUTPUT_INVALID
+              : GenerationFailure.ENGINE_UNAVAILABLE;
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), type.name());
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -43,6 +43,9 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   /** The JWT secret of test platforms, so tests can forge tokens the API must refuse. */
   public static final String JWT_SECRET = "test-secret-of-the-shipyard-e2e-suite-0123456789";
 
+  /** The webhook signing secret of test platforms, so tests can verify signatures. */
+  public static final String WEBHOOK_SECRET = "test-webhook-signing-secret-0123456789";
+
   /** The first admin of test platforms, in the operator tenant {@code default}. */
   public static final String ADMIN_USERNAME = "root-admin";
 
@@ -57,7 +60,15 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
           "spring.temporal.workers[0].activity-beans[0]",
           "projectionActivities",
           "spring.temporal.workers[0].workflow-classes[0]",
-          ProbeWorkflowImpl.class.getName());
+          ProbeWorkflowImpl.class.getName(),
+          "spring.temporal.workers[1].task-queue",
+          TaskQueues.CAPSULES,
+          "spring.temporal.workers[1].activity-beans[0]",
+          "capsuleActivities",
+          "spring.temporal.workers[1].workflow-classes[0]",
+          "dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl",
+          "WEBHOOK_SIGNING_SECRET",
+          WEBHOOK_SECRET);
 
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(LocalPlatformExtension.class);
