@@ -256,6 +256,25 @@ class ShipyardChartTest {
   }
 
   @Test
+  void workerGetsTheLlmKeyAndWebhookSecretByReference() {
+    Map<String, Map<String, Object>> env =
+        env(
+            render(
+                    Map.of(
+                        "worker.codegen.engine", "llm",
+                        "worker.codegen.llm.baseUrl", "https://api.openai.com/v1",
+                        "worker.codegen.llm.existingSecret", "shipyard-llm",
+                        "worker.webhooks.existingSecret", "shipyard-webhooks"))
+                .get("Deployment", WORKER));
+    assertThat(env.get("CODEGEN_ENGINE")).containsEntry("value", "llm");
+    assertThat(env.get("LLM_BASE_URL")).containsEntry("value", "https://api.openai.com/v1");
+    assertFromSecret(env, "LLM_API_KEY", "shipyard-llm", "api-key");
+    assertFromSecret(env, "WEBHOOK_SIGNING_SECRET", "shipyard-webhooks", "signing-secret");
+    assertThat(env(render(Map.of()).get("Deployment", WORKER)))
+        .doesNotContainKeys("LLM_BASE_URL", "LLM_API_KEY", "WEBHOOK_SIGNING_SECRET");
+  }
+
+  @Test
   void emptyS3SecretLeavesCredentialsToTheSdkDefaultChain() {
     Manifests manifests = render(Map.of("s3.existingSecret", ""));
 
