@@ -63,6 +63,35 @@ record Blueprint(ProjectPlan plan, String description, List<Entity> entities) {
     return context;
   }
 
+  /**
+   * An object literal of {@code entries} ({@code key: value} texts) that starts after {@code
+   * prefix} on its line: on that line when the whole fits in 99 characters, otherwise one entry a
+   * line, indented by {@code indent} within {@code margin}.
+   */
+  static String objectLiteral(
+      List<String> entries,
+      String prefix,
+      String margin,
+      String indent,
+      String open,
+      String close,
+      boolean trailingComma) {
+    String oneLine = open + String.join(", ", entries) + close;
+    if (prefix.length() + oneLine.length() <= 99) {
+      return oneLine;
+    }
+    String separator = ",\n" + margin + indent;
+    return open.strip()
+        + "\n"
+        + margin
+        + indent
+        + String.join(separator, entries)
+        + (trailingComma ? "," : "")
+        + "\n"
+        + margin
+        + close.strip();
+  }
+
   /** The characters of {@code text} as the inside of a JSON string. */
   static String json(String text) {
     StringBuilder out = new StringBuilder();

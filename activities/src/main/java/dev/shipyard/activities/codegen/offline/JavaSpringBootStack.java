@@ -227,19 +227,26 @@ final class JavaSpringBootStack implements Stack {
     return imports.stream().map(i -> "import " + i + ";").collect(Collectors.joining("\n"));
   }
 
-  /** A JSON object of valid values for every field, with the record's camelCase names. */
+  /**
+   * A JSON object of valid values for every field, with the record's camelCase names, one field a
+   * line, for a text block indented by six spaces.
+   */
   static String sampleJson(Entity entity, int variant) {
-    return entity.fields().stream()
-        .map(
-            f -> {
-              Object value = f.sample(entity.name(), variant);
-              String json =
-                  value instanceof String s
-                      ? "\"" + Blueprint.json(s) + "\""
-                      : String.valueOf(value);
-              return "\"" + Names.camel(f.name()) + "\": " + json;
-            })
-        .collect(Collectors.joining(", ", "{", "}"));
+    List<String> entries =
+        entity.fields().stream()
+            .map(
+                f -> {
+                  Object value = f.sample(entity.name(), variant);
+                  String json =
+                      value instanceof String s
+                          ? "\"" + Blueprint.json(s) + "\""
+                          : String.valueOf(value);
+                  return "\"" + Names.camel(f.name()) + "\": " + json;
+                })
+            .toList();
+    String margin = " ".repeat(6);
+    String json = "{\n" + margin + "  " + String.join(",\n" + margin + "  ", entries) + "\n";
+    return margin + json + margin + "}";
   }
 
   private static String storage(String database) {

@@ -137,8 +137,9 @@ final class NodeExpressStack implements Stack {
           entity.fields().stream()
               .map(f -> Map.<String, Object>of("camel", Names.camel(f.name()), "rule", rule(f)))
               .toList());
-      e.put("sample", sample(entity, 1));
-      e.put("updated", sample(entity, 2));
+      String constant = entity.name().toUpperCase(Locale.ROOT);
+      e.put("sample", sample(entity, 1, "const " + constant + " = "));
+      e.put("updated", sample(entity, 2, "const " + constant + "_UPDATED = "));
       entities.add(e);
     }
     context.put("entities", entities);
@@ -162,11 +163,14 @@ final class NodeExpressStack implements Stack {
     };
   }
 
-  /** A JavaScript object literal of valid values for every field. */
-  static String sample(Entity entity, int variant) {
-    return entity.fields().stream()
-        .map(f -> Names.camel(f.name()) + ": " + literal(f.sample(entity.name(), variant)))
-        .collect(Collectors.joining(", ", "{ ", " }"));
+  /** A JavaScript object literal of valid values for every field, assigned after {@code prefix}. */
+  static String sample(Entity entity, int variant, String prefix) {
+    List<String> entries =
+        entity.fields().stream()
+            .map(f -> Names.camel(f.name()) + ": " + literal(f.sample(entity.name(), variant)))
+            .toList();
+    // The statement's semicolon follows the literal.
+    return Blueprint.objectLiteral(entries, prefix + ";", "", "  ", "{ ", " }", true);
   }
 
   private static String literal(Object value) {

@@ -1,6 +1,7 @@
 package dev.shipyard.activities.codegen.offline;
 
 import dev.shipyard.activities.codegen.SourceFile;
+import dev.shipyard.workflows.capsules.ProjectPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Python 3.12 and FastAPI: an application factory, Pydantic models, one router per entity over a
- * thread-safe in-memory repository, standard-library password hashing and HS256 tokens, unittest
+ * repository (SQL through DB-API for PostgreSQL, MySQL or SQLite when the plan names a database,
+ * otherwise thread-safe in memory), standard-library password hashing and HS256 tokens, unittest
  * tests (the API ones through TestClient), pip requirements, Docker and GitHub Actions.
  */
 final class PythonFastApiStack implements Stack {
@@ -79,11 +81,14 @@ final class PythonFastApiStack implements Stack {
       scope.putAll(entity);
       files.add("app/routers/" + entity.get("plural") + ".py", "app/routers/entity.py", scope);
     }
+    if (blueprint.auth() || hasDatabase(blueprint)) {
+      files.add("app/config.py", context);
+    }
+    if (hasDatabase(blueprint)) {
+      files.add("app/database.py", context).add("app/schema.py", context);
+    }
     if (blueprint.auth()) {
-      files
-          .add("app/config.py", context)
-          .add("app/security.py", context)
-          .add("app/auth.py", context);
+      files.add("app/security.py", context).add("app/auth.py", context);
     }
     if (blueprint.plan().has("tests")) {
       files
@@ -108,8 +113,28 @@ final class PythonFastApiStack implements Stack {
     return (List<Map<String, Object>>) context.get("entities");
   }
 
+  private static boolean hasDatabase(Blueprint blueprint) {
+    return !"none".equals(blueprint.plan().database());
+  }
+
   private static Map<String, Object> context(Blueprint blueprint) {
     Map<String, Object> context = blueprint.context();
+    String database = blueprint.plan().database();
+    boolean sql = hasDatabase(blueprint);
+    context.put("postgresql", database.equals("postgresql"));
+    context.put("mysql", database.equals("mysql"));
+    context.put("returning", !database.equals("mysql"));
+    context.put("usesSettings", sql || blueprint.auth());
+    context.put("urlExample", urlExample(blueprint.plan()));
+    context.put(
+        "accountsAssignment",
+        assignment(
+            "accounts",
+            "AccountService",
+            sql
+                ? "SqlRepository(database, \"accounts\", (\"username\", \"password_hash\"),"
+                    + " unique=(\"username\",))"
+                : ""));
     List<Map<String, Object>> entities = new ArrayList<>();
     for (Entity entity : blueprint.entities()) {
       Map<String, Object> e = Blueprint.entityContext(entity);
@@ -117,16 +142,21 @@ final class PythonFastApiStack implements Stack {
       e.put("constantName", entity.name().toUpperCase(Locale.ROOT));
       e.put("hasUnique", !entity.uniqueFields().isEmpty());
       e.put(
-          "repository",
-          entity.uniqueFields().isEmpty()
-              ? "InMemoryRepository()"
-              : "InMemoryRepository(unique=("
-                  + entity.uniqueFields().stream()
-                      .map(f -> "\"" + f.name() + "\"")
-                      .collect(Collectors.joining(", "))
-                  + (entity.uniqueFields().size() == 1 ? ",))" : "))"));
-      e.put("sample", sample(entity, 1));
-      e.put("updated", sample(entity, 2));
+          "repositoryAssignment",
+          sql
+              ? assignment(entity.plural() + "_repository", "SqlRepository", sqlArguments(entity))
+              : assignment(
+                  entity.plural() + "_repository", "InMemoryRepository", memoryArguments(entity)));
+      List<Field> fields = entity.fields();
+      List<Map<String, Object>> columns = new ArrayList<>();
+      for (int i = 0; i < fields.size(); i++) {
+        String suffix = i + 1 < fields.size() ? ", " : "";
+        columns.add(Map.of("definition", column(fields.get(i)) + suffix));
+      }
+      e.put("columns", columns);
+      String constant = entity.name().toUpperCase(Locale.ROOT);
+      e.put("sample", sample(entity, 1, constant + " = "));
+      e.put("updated", sample(entity, 2, constant + "_UPDATED = "));
       e.put(
           "fields",
           entity.fields().stream()
@@ -148,6 +178,64 @@ final class PythonFastApiStack implements Stack {
     return context;
   }
 
+  private static String memoryArguments(Entity entity) {
+    return entity.uniqueFields().isEmpty() ? "" : "unique=" + tuple(entity.uniqueFields());
+  }
+
+  private static String sqlArguments(Entity entity) {
+    return "database, \""
+        + entity.plural()
+        + "\", "
+        + tuple(entity.fields())
+        + (entity.uniqueFields().isEmpty() ? "" : ", unique=" + tuple(entity.uniqueFields()));
+  }
+
+  /**
+   * {@code variable = callee(arguments)} at the indentation of a function body, the arguments on
+   * their own line when one line would pass 99 characters.
+   */
+  static String assignment(String variable, String callee, String arguments) {
+    String line = variable + " = " + callee + "(" + arguments + ")";
+    if (4 + line.length() <= 99) {
+      return line;
+    }
+    return variable + " = " + callee + "(\n        " + arguments + "\n    )";
+  }
+
+  /** A Python tuple of the fields' names. */
+  private static String tuple(List<Field> fields) {
+    return fields.stream()
+        .map(f -> "\"" + f.name() + "\"")
+        .collect(Collectors.joining(", ", "(", fields.size() == 1 ? ",)" : ")"));
+  }
+
+  /** The SQL column of a field, the same in PostgreSQL, MySQL and SQLite. */
+  static String column(Field field) {
+    String type =
+        switch (field.type()) {
+          case STRING, EMAIL -> "VARCHAR(" + field.maxLength() + ")";
+          case TEXT -> "TEXT";
+          case DECIMAL -> "NUMERIC(12, 2)";
+          case INTEGER -> "INTEGER NOT NULL DEFAULT 0";
+          case BOOLEAN -> "BOOLEAN NOT NULL DEFAULT FALSE";
+        };
+    boolean notNull = field.required() && field.type() != FieldType.INTEGER;
+    return field.name()
+        + " "
+        + type
+        + (notNull ? " NOT NULL" : "")
+        + (field.unique() ? " UNIQUE" : "");
+  }
+
+  private static String urlExample(ProjectPlan plan) {
+    String name = plan.projectName().replace('-', '_');
+    return switch (plan.database()) {
+      case "postgresql" -> "postgresql://app@localhost:5432/" + name;
+      case "mysql" -> "mysql://app@localhost:3306/" + name;
+      default -> "sqlite:///./" + name + ".db";
+    };
+  }
+
   /** The annotation and default of a Pydantic field: {@code str = Field(min_length=1, ...)}. */
   static String declaration(Field field) {
     return switch (field.type()) {
@@ -166,11 +254,13 @@ final class PythonFastApiStack implements Stack {
     };
   }
 
-  /** A Python dict literal of valid values for every field. */
-  static String sample(Entity entity, int variant) {
-    return entity.fields().stream()
-        .map(f -> "\"" + f.name() + "\": " + literal(f.sample(entity.name(), variant)))
-        .collect(Collectors.joining(", ", "{", "}"));
+  /** A Python dict literal of valid values for every field, assigned after {@code prefix}. */
+  static String sample(Entity entity, int variant, String prefix) {
+    List<String> entries =
+        entity.fields().stream()
+            .map(f -> "\"" + f.name() + "\": " + literal(f.sample(entity.name(), variant)))
+            .toList();
+    return Blueprint.objectLiteral(entries, prefix, "", "    ", "{", "}", true);
   }
 
   private static String literal(Object value) {
@@ -184,22 +274,18 @@ final class PythonFastApiStack implements Stack {
   }
 
   private static String storage(String database) {
-    String memory =
-        "records live in memory (`app/repository.py`, thread-safe) and are gone after a restart.";
     return switch (database) {
-      case "none" -> memory;
+      case "none" ->
+          "records live in memory (`app/repository.py`, thread-safe) and are gone after a"
+              + " restart; a database-backed class with the same methods plugs in behind the"
+              + " `Repository` protocol.";
       case "postgresql" ->
-          memory
-              + " For PostgreSQL, give `app/repository.py` an implementation with the same methods"
-              + " (`create`, `get`, `find_by`, `find_all`, `update`, `delete`).";
+          "PostgreSQL through psycopg 3 (`app/database.py`); SQLite works too, for local"
+              + " development and the tests.";
       case "mysql" ->
-          memory
-              + " For MySQL, give `app/repository.py` an implementation with the same methods"
-              + " (`create`, `get`, `find_by`, `find_all`, `update`, `delete`).";
-      default ->
-          memory
-              + " For SQLite, give `app/repository.py` an implementation with the same methods"
-              + " (`create`, `get`, `find_by`, `find_all`, `update`, `delete`).";
+          "MySQL through PyMySQL (`app/database.py`); SQLite works too, for local development"
+              + " and the tests.";
+      default -> "SQLite through the standard library (`app/database.py`).";
     };
   }
 }

@@ -44,7 +44,11 @@ class PythonFastApiStackTest {
             ".env.example",
             ".github/workflows/ci.yml",
             "README.md");
-    assertThat(content.get("app/config.py")).contains("os.environ.get(\"JWT_SECRET\"");
+    assertThat(content).containsKeys("app/database.py", "app/schema.py");
+    assertThat(content.get("requirements.txt")).contains("psycopg[binary]");
+    assertThat(content.get("app/schema.py")).contains("CREATE TABLE IF NOT EXISTS users");
+    assertThat(content.get("app/config.py"))
+        .contains("os.environ.get(\"JWT_SECRET\"", "os.environ.get(\"DATABASE_URL\"");
     assertThat(content.get(".env.example")).contains("JWT_SECRET=\n");
     assertThat(content.get("app/routers/users.py"))
         .contains("@api.post(", "@api.get(", "@api.put(", "@api.delete(");
@@ -56,7 +60,8 @@ class PythonFastApiStackTest {
 
     Projects.write(dir, files);
     compileAll(dir, files);
-    runUnitTests(dir, "tests.test_repository", "tests.test_security");
+    String output = runUnitTests(dir, "tests.test_repository", "tests.test_security");
+    assertThat(output).contains("SqlRepositoryTest", "InMemoryRepositoryTest", "TokenServiceTest");
   }
 
   @Test
@@ -66,10 +71,30 @@ class PythonFastApiStackTest {
 
     assertThat(Projects.byPath(files))
         .containsKeys("app/routers/products.py", "app/routers/orders.py")
-        .doesNotContainKeys("app/auth.py", "app/security.py", "tests/test_security.py");
+        .doesNotContainKeys(
+            "app/auth.py", "app/security.py", "tests/test_security.py", "app/database.py");
     Projects.write(dir, files);
     compileAll(dir, files);
     runUnitTests(dir, "tests.test_repository");
+  }
+
+  /** MySQL has no RETURNING: the repository takes the id from the cursor, tested on SQLite. */
+  @Test
+  void mysqlShopCompilesAndItsRepositoryTestsPass(@TempDir Path dir) throws Exception {
+    GenerationSpec spec =
+        new GenerationSpec(
+            "A shop for products", "", Map.of("language", "python", "database", "mysql"));
+    List<SourceFile> files = engine.generate(engine.plan(spec), spec);
+    Map<String, String> content = Projects.byPath(files);
+
+    assertThat(content.get("requirements.txt")).contains("PyMySQL");
+    assertThat(content.get("app/database.py"))
+        .contains("cursor.lastrowid")
+        .doesNotContain("RETURNING");
+    Projects.write(dir, files);
+    compileAll(dir, files);
+    String output = runUnitTests(dir, "tests.test_repository");
+    assertThat(output).contains("SqlRepositoryTest");
   }
 
   private static void compileAll(Path dir, List<SourceFile> files) throws Exception {
@@ -80,12 +105,13 @@ class PythonFastApiStackTest {
         file -> List.of("python3", "-B", "-m", "py_compile", file));
   }
 
-  private static void runUnitTests(Path dir, String... modules) throws Exception {
+  private static String runUnitTests(Path dir, String... modules) throws Exception {
     List<String> command = new ArrayList<>(List.of("python3", "-B", "-m", "unittest", "-v"));
     command.addAll(List.of(modules));
     Projects.Run run = Projects.run(dir, 120, command);
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("OK").doesNotContain("skipped");
     assertThat(run.output()).containsPattern("Ran [1-9][0-9]* tests");
+    return run.output();
   }
 }
