@@ -59,6 +59,7 @@ class JavaSpringBootStackTest {
         .doesNotContain(
             "lombok", "javax.persistence", "jakarta.persistence", "springframework.security");
 
+    Projects.assertReadableWidth(files);
     assertThat(JavaCompilation.errors(files, dir)).isEmpty();
     assertThat(
             dir.resolve("classes/com/example/usermanagementservice/user/UserControllerTest.class"))
@@ -72,6 +73,7 @@ class JavaSpringBootStackTest {
     GenerationSpec spec = Requests.shop("java");
     List<SourceFile> files = engine.generate(engine.plan(spec), spec);
 
+    Projects.assertReadableWidth(files);
     assertThat(JavaCompilation.errors(files, dir)).isEmpty();
     try (var classes = Files.walk(dir.resolve("classes"))) {
       assertThat(classes.map(p -> p.getFileName().toString()))

@@ -44,6 +44,7 @@ class NodeExpressStackTest {
     assertThat(content.get("src/config.js")).contains("env.JWT_SECRET");
     assertThat(content.get(".github/workflows/ci.yml")).contains("npm test");
 
+    Projects.assertReadableWidth(files);
     Projects.write(dir, files);
     checkSyntax(dir, files);
     int passed = runTests(dir, files);
@@ -58,6 +59,7 @@ class NodeExpressStackTest {
     assertThat(Projects.byPath(files))
         .containsKeys("test/products.test.js", "test/orders.test.js")
         .doesNotContainKeys("src/auth/tokens.js", "src/routes/auth.js");
+    Projects.assertReadableWidth(files);
     Projects.write(dir, files);
     checkSyntax(dir, files);
     assertThat(runTests(dir, files)).isGreaterThanOrEqualTo(10);

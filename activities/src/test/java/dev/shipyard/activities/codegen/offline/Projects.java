@@ -79,6 +79,22 @@ final class Projects {
     return new Run(process.exitValue(), output.toString());
   }
 
+  /** Source files ({@code .py}, {@code .java}, {@code .js}) stay within 100 columns. */
+  static void assertReadableWidth(List<SourceFile> files) {
+    List<String> tooLong = new ArrayList<>();
+    for (SourceFile file : files) {
+      if (file.path().matches(".*\\.(py|java|js)")) {
+        String[] lines = file.content().split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+          if (lines[i].length() > 100) {
+            tooLong.add(file.path() + ":" + (i + 1) + ": " + lines[i]);
+          }
+        }
+      }
+    }
+    assertThat(tooLong).as("lines over 100 characters").isEmpty();
+  }
+
   /** Runs {@code command} once per file (appended as its last argument) and asserts success. */
   static void runEach(
       Path dir, long timeoutSeconds, List<String> files, Function<String, List<String>> command)

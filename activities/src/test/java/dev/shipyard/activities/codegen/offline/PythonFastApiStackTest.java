@@ -58,6 +58,7 @@ class PythonFastApiStackTest {
     assertThat(content.get("tests/test_api.py"))
         .contains("def test_create_read_update_delete", "def test_requires_a_token");
 
+    Projects.assertReadableWidth(files);
     Projects.write(dir, files);
     compileAll(dir, files);
     String output = runUnitTests(dir, "tests.test_repository", "tests.test_security");
@@ -73,6 +74,7 @@ class PythonFastApiStackTest {
         .containsKeys("app/routers/products.py", "app/routers/orders.py")
         .doesNotContainKeys(
             "app/auth.py", "app/security.py", "tests/test_security.py", "app/database.py");
+    Projects.assertReadableWidth(files);
     Projects.write(dir, files);
     compileAll(dir, files);
     runUnitTests(dir, "tests.test_repository");
@@ -91,6 +93,7 @@ class PythonFastApiStackTest {
     assertThat(content.get("app/database.py"))
         .contains("cursor.lastrowid")
         .doesNotContain("RETURNING");
+    Projects.assertReadableWidth(files);
     Projects.write(dir, files);
     compileAll(dir, files);
     String output = runUnitTests(dir, "tests.test_repository");
