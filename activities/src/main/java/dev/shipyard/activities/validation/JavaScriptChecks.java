@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +24,7 @@ import java.util.regex.Pattern;
 final class JavaScriptChecks {
 
   static final double SYNTAX_WEIGHT = 3;
+  private static final int PARALLELISM = 4;
   private static final Pattern VERSION = Pattern.compile("v(\\d+)\\.");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LOCATION = Pattern.compile("^\\S+\\.[cm]?js:\\d+\\s*$");
@@ -37,57 +42,75 @@ final class JavaScriptChecks {
   List<CheckResult> syntax(Workspace workspace) {
     List<String> files =
         workspace.files().keySet().stream().filter(FileKinds::isJavaScript).toList();
-    List<CheckResult> checks = new ArrayList<>();
-    String missing = null;
-    for (String file : files) {
-      String id = "javascript.syntax:" + file;
-      if (missing != null) {
-        checks.add(notRun(id, file, missing));
-        continue;
-      }
-      ProcessRunner.Result result =
-          runner.run(
-              List.of(executable, "--check", file),
-              workspace.root(),
-              workspace.scratch(),
-              false,
-              Map.of());
-      switch (result.outcome()) {
-        case NOT_FOUND -> {
-          missing = "node not found (" + result.output() + ")";
-          checks.add(notRun(id, file, missing));
-        }
-        case TIMED_OUT, INTERRUPTED -> checks.add(notRun(id, file, result.output()));
-        case EXITED -> {
-          if (result.exitCode() != 0 && result.output().contains("ERR_INVALID_PACKAGE_CONFIG")) {
-            checks.add(
-                Checks.notRun(
-                    id,
-                    "syntax",
-                    file,
-                    true,
-                    SYNTAX_WEIGHT,
-                    "node cannot check this file while package.json is invalid (see"
-                        + " json.parse:package.json)",
-                    "Fix package.json"));
-          } else if (result.exitCode() == 0) {
-            checks.add(
-                Checks.passed(id, "syntax", file, true, SYNTAX_WEIGHT, "parses with node --check"));
-          } else {
-            checks.add(
-                Checks.failed(
-                    id,
-                    "syntax",
-                    file,
-                    true,
-                    SYNTAX_WEIGHT,
-                    describe(workspace.relativize(result.output())),
-                    "Fix the syntax error in " + file));
-          }
-        }
-      }
+    if (files.isEmpty()) {
+      return List.of();
     }
-    return checks;
+    // One node process per file (node --check takes one), a few at a time.
+    int parallelism = Math.max(1, Math.min(PARALLELISM, files.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+    try {
+      List<Future<CheckResult>> futures = new ArrayList<>();
+      for (String file : files) {
+        futures.add(pool.submit(() -> syntax(workspace, file)));
+      }
+      List<CheckResult> checks = new ArrayList<>();
+      for (int i = 0; i < files.size(); i++) {
+        try {
+          checks.add(futures.get(i).get());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          checks.add(notRun("javascript.syntax:" + files.get(i), files.get(i), "Interrupted"));
+        } catch (ExecutionException e) {
+          checks.add(
+              notRun(
+                  "javascript.syntax:" + files.get(i),
+                  files.get(i),
+                  "node --check could not run: " + e.getCause()));
+        }
+      }
+      return checks;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private CheckResult syntax(Workspace workspace, String file) {
+    String id = "javascript.syntax:" + file;
+    ProcessRunner.Result result =
+        runner.run(
+            List.of(executable, "--check", file),
+            workspace.root(),
+            workspace.scratch(),
+            false,
+            Map.of());
+    return switch (result.outcome()) {
+      case NOT_FOUND -> notRun(id, file, "node not found (" + result.output() + ")");
+      case TIMED_OUT, INTERRUPTED -> notRun(id, file, result.output());
+      case EXITED -> {
+        if (result.exitCode() == 0) {
+          yield Checks.passed(id, "syntax", file, true, SYNTAX_WEIGHT, "parses with node --check");
+        }
+        if (result.output().contains("ERR_INVALID_PACKAGE_CONFIG")) {
+          yield Checks.notRun(
+              id,
+              "syntax",
+              file,
+              true,
+              SYNTAX_WEIGHT,
+              "node cannot check this file while package.json is invalid (see"
+                  + " json.parse:package.json)",
+              "Fix package.json");
+        }
+        yield Checks.failed(
+            id,
+            "syntax",
+            file,
+            true,
+            SYNTAX_WEIGHT,
+            describe(workspace.relativize(result.output())),
+            "Fix the syntax error in " + file);
+      }
+    };
   }
 
   /**
