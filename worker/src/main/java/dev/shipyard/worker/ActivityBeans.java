@@ -9,6 +9,7 @@ import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.storage.BlobStore;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
+import dev.shipyard.activities.validation.Toolchains;
 import dev.shipyard.activities.webhook.WebhookSender;
 import java.net.URI;
 import java.util.ArrayList;
@@ -74,6 +75,16 @@ class ActivityBeans {
     if (!webhooks.configured()) {
       log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
     }
-    return new CapsuleActivitiesImpl(engines, engine, validator, blobs, jdbc, webhooks);
+    // The offline engine's templates are ours: their generated tests may run. LLM output is only
+    // compiled and parsed, never executed on the worker.
+    ProjectValidator checksOnly =
+        new RealChecksValidator(Toolchains.defaults().withRunTests(false));
+    return new CapsuleActivitiesImpl(
+        engines,
+        engine,
+        name -> OfflineEngine.NAME.equals(name) ? validator : checksOnly,
+        blobs,
+        jdbc,
+        webhooks);
   }
 }

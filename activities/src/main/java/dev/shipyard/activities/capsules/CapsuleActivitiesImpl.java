@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -42,7 +43,7 @@ public class CapsuleActivitiesImpl implements CapsuleActivities {
 
   private final Map<String, GenerationEngine> engines;
   private final String defaultEngine;
-  private final ProjectValidator validator;
+  private final Function<String, ProjectValidator> validators;
   private final ProjectFiles files;
   private final BlobStore blobs;
   private final JdbcTemplate jdbc;
@@ -52,14 +53,14 @@ public class CapsuleActivitiesImpl implements CapsuleActivities {
   public CapsuleActivitiesImpl(
       List<GenerationEngine> engines,
       String defaultEngine,
-      ProjectValidator validator,
+      Function<String, ProjectValidator> validators,
       BlobStore blobs,
       JdbcTemplate jdbc,
       WebhookSender webhooks) {
     this.engines = new LinkedHashMap<>();
     engines.forEach(e -> this.engines.put(e.name(), e));
     this.defaultEngine = defaultEngine;
-    this.validator = validator;
+    this.validators = validators;
     this.blobs = blobs;
     this.files = new ProjectFiles(blobs);
     this.jdbc = jdbc;
@@ -79,7 +80,11 @@ public class CapsuleActivitiesImpl implements CapsuleActivities {
   @Override
   public ValidationReport validate(GenerationRequest request, ProjectPlan plan, FileSet set) {
     return call(
-        "validating", () -> validator.validate(plan, files.load(set), request.targetScore()));
+        "validating",
+        () ->
+            validators
+                .apply(engine(request).name())
+                .validate(plan, files.load(set), request.targetScore()));
   }
 
   @Override

@@ -155,7 +155,12 @@ class GenerationWorkflowTest {
     worker.registerWorkflowImplementationTypes(CapsuleGenerationWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new CapsuleActivitiesImpl(
-            List.of(engine), engine.name(), validator, blobs, jdbc, new WebhookSender(null)));
+            List.of(engine),
+            engine.name(),
+            name -> validator,
+            blobs,
+            jdbc,
+            new WebhookSender(null)));
     env.start();
     return env.getWorkflowClient();
   }

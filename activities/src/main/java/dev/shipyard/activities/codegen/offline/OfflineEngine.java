@@ -41,9 +41,12 @@ public final class OfflineEngine implements GenerationEngine {
     this.planner = new Planner(stacks);
   }
 
+  /** The engine's name in configuration ({@code CODEGEN_ENGINE=offline}). */
+  public static final String NAME = "offline";
+
   @Override
   public String name() {
-    return "offline";
+    return NAME;
   }
 
   @Override
