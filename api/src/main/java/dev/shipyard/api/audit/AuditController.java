@@ -3,6 +3,7 @@ package dev.shipyard.api.audit;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.security.Permission;
 import dev.shipyard.api.web.Pagination;
 import io.r2dbc.postgresql.codec.Json;
 import java.io.IOException;
@@ -20,7 +21,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** {@code GET /v1/admin/audit}: the security events of the admin's own tenant, newest first. */
+/**
+ * {@code GET /v1/admin/audit}: the security events of the admin's own tenant, newest first. Admins
+ * of the operator tenant also see events that belong to no tenant (failed logins and reset requests
+ * for unknown accounts).
+ */
 @RestController
 class AuditController {
 
@@ -43,10 +48,13 @@ class AuditController {
       @RequestParam(required = false) Integer limit) {
     Pagination pagination = Pagination.of(page, limit);
     String where =
-        " WHERE tenant_id = :tenant AND (CAST(:event AS text) IS NULL OR event = :event)";
+        " WHERE (tenant_id = :tenant OR (:operator AND tenant_id IS NULL))"
+            + " AND (CAST(:event AS text) IS NULL OR event = :event)";
+    boolean operator = caller.has(Permission.TENANT_CREATE);
     Mono<Long> total =
         db.sql("SELECT count(*) AS n FROM audit_events" + where)
             .bind("tenant", caller.tenantId())
+            .bind("operator", operator)
             .bind("event", Parameter.fromOrEmpty(event, String.class))
             .map(row -> row.get("n", Long.class))
             .one();
@@ -56,6 +64,7 @@ class AuditController {
                 + where
                 + " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset")
         .bind("tenant", caller.tenantId())
+        .bind("operator", operator)
         .bind("event", Parameter.fromOrEmpty(event, String.class))
         .bind("limit", pagination.limit())
         .bind("offset", pagination.offset())

@@ -365,17 +365,22 @@ public class AuthService {
                                   "password.reset_requested",
                                   AuditOutcome.SUCCESS)
                               .subject(user.email())))
-                  .doOnSuccess(done -> sendResetMail(user, token));
+                  .doOnSuccess(done -> sendResetMail(user, token))
+                  .thenReturn(true);
             })
+        // Mono<Void> completes empty: map the known-account branch to a value first, so this
+        // fallback runs for unknown or disabled accounts only.
         .switchIfEmpty(
             Mono.defer(
                 () ->
-                    audit.record(
-                        exchange,
-                        AuditEntry.about(
-                                null, null, "password.reset_requested", AuditOutcome.FAILURE)
-                            .subject(UserStore.normalizeEmail(email))
-                            .detail("reason", "unknown_or_disabled_account"))))
+                    audit
+                        .record(
+                            exchange,
+                            AuditEntry.about(
+                                    null, null, "password.reset_requested", AuditOutcome.FAILURE)
+                                .subject(UserStore.normalizeEmail(email))
+                                .detail("reason", "unknown_or_disabled_account"))
+                        .thenReturn(false)))
         .then();
   }
 

@@ -5,6 +5,7 @@ import dev.shipyard.api.audit.AuditLog;
 import dev.shipyard.api.audit.AuditOutcome;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ErrorResponses;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
@@ -62,24 +63,30 @@ public class AccessFailures implements ServerAuthenticationEntryPoint, ServerAcc
     return ReactiveSecurityContextHolder.getContext()
         .map(SecurityContext::getAuthentication)
         .filter(CallerAuthentication.class::isInstance)
-        .map(auth -> ((CallerAuthentication) auth).getPrincipal())
+        .map(auth -> Optional.of(((CallerAuthentication) auth).getPrincipal()))
+        .defaultIfEmpty(Optional.empty())
         .flatMap(
             caller ->
-                audit
-                    .record(
-                        exchange,
-                        AuditEntry.by(caller, "access.denied", AuditOutcome.DENIED)
-                            .subject(
-                                exchange.getRequest().getMethod()
-                                    + " "
-                                    + exchange.getRequest().getPath().value())
-                            .detail("requires", requirement(denied)))
-                    .then(
-                        responses.write(
+                caller.isEmpty()
+                    ? unauthenticated(exchange)
+                    : audit
+                        .record(
                             exchange,
-                            ApiError.of(
-                                HttpStatus.FORBIDDEN, "FORBIDDEN", "Insufficient permissions"))))
-        .switchIfEmpty(Mono.defer(() -> unauthenticated(exchange)));
+                            AuditEntry.by(caller.get(), "access.denied", AuditOutcome.DENIED)
+                                .subject(
+                                    exchange.getRequest().getMethod()
+                                        + " "
+                                        + exchange.getRequest().getPath().value())
+                                .detail("requires", requirement(denied)))
+                        .then(
+                            Mono.defer(
+                                () ->
+                                    responses.write(
+                                        exchange,
+                                        ApiError.of(
+                                            HttpStatus.FORBIDDEN,
+                                            "FORBIDDEN",
+                                            "Insufficient permissions")))));
   }
 
   private static String requirement(AccessDeniedException denied) {

@@ -91,6 +91,24 @@ class PasswordResetTest {
     assertThat(Arrays.stream(mail.getReceivedMessages()).map(PasswordResetTest::recipients))
         .noneMatch(r -> r.contains(nobody));
     Json.post(api, "/v1/auth/forgot-password", Map.of("email", "not-an-email"), 400);
+
+    // The audit trail tells the two apart: one success for the account, one failure for the rest.
+    assertThat(resetRequests(api, known.email())).containsExactly("success");
+    assertThat(resetRequests(api, nobody)).containsExactly("failure");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> resetRequests(WebTestClient api, String email) {
+    Map<String, Object> page =
+        Json.call(
+            api,
+            HttpMethod.GET,
+            "/v1/admin/audit?limit=100&event=password.reset_requested",
+            Accounts.operator(api).accessToken(),
+            null,
+            200);
+    return ((List<Map<String, Object>>) page.get("events"))
+        .stream().filter(e -> email.equals(e.get("subject"))).map(e -> e.get("outcome")).toList();
   }
 
   private static MimeMessage awaitMailTo(GreenMail mail, String to) {
