@@ -25,7 +25,7 @@ DATA="$(mktemp -d)"
 LOG="$DATA/console.log"
 OUT="$REPO_ROOT/bench/results/capsule-generation-$(date -u +%F).csv"
 ADMIN_EMAIL="bench@shipyard.local"
-ADMIN_PASSWORD="Bench-run-$(date +%s)-x"
+ADMIN_PASSWORD="Timing-run-$(date +%s)-x"
 
 [ -f "$JAR" ] || { echo "No $JAR: build first (./mvnw -B -q -DskipTests package)" >&2; exit 1; }
 command -v jq >/dev/null || { echo "jq is required" >&2; exit 1; }
