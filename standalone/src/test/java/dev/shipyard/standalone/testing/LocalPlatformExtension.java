@@ -1,5 +1,7 @@
 package dev.shipyard.standalone.testing;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.shipyard.standalone.LocalPlatform;
@@ -45,6 +47,9 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
 
   /** The webhook signing secret of test platforms, so tests can verify signatures. */
   public static final String WEBHOOK_SECRET = "test-webhook-signing-secret-0123456789";
+
+  /** The LLM API key of the shared test platform's worker, so tests can look for leaks. */
+  public static final String LLM_API_KEY = "sk-test-llm-key-that-must-never-leak-0123456789";
 
   /** The first admin of test platforms, in the operator tenant {@code default}. */
   public static final String ADMIN_USERNAME = "root-admin";
@@ -120,7 +125,10 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == LocalPlatform.class || type == WebTestClient.class || type == GreenMail.class;
+    return type == LocalPlatform.class
+        || type == WebTestClient.class
+        || type == GreenMail.class
+        || type == WireMockServer.class;
   }
 
   @Override
@@ -128,6 +136,9 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
     Class<?> type = parameter.getParameter().getType();
     if (type == GreenMail.class) {
       return running(context).mail;
+    }
+    if (type == WireMockServer.class) {
+      return running(context).llm;
     }
     LocalPlatform platform = platform(context);
     return type == LocalPlatform.class ? platform : client(platform);
@@ -141,30 +152,42 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   }
 
   /**
-   * The shared platform, with a real SMTP server (GreenMail) its API sends mail to; tests take the
-   * {@link GreenMail} as a parameter to read what arrived.
+   * The shared platform, with a real SMTP server (GreenMail) its API sends mail to, and a WireMock
+   * server standing in for an OpenAI-compatible LLM endpoint (its worker's {@code llm} engine);
+   * tests take the {@link GreenMail} or {@link WireMockServer} as a parameter.
    */
   private static final class Running implements ExtensionContext.Store.CloseableResource {
     final Path dataDir;
     final GreenMail mail;
+    final WireMockServer llm;
     final LocalPlatform platform;
 
     Running() {
       mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
       mail.start();
+      llm =
+          new WireMockServer(
+              WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+      llm.start();
       try {
         dataDir = Files.createTempDirectory("shipyard-test-");
         Map<String, Object> props = apiProperties();
         props.put("SMTP_HOST", "127.0.0.1");
         props.put("SMTP_PORT", mail.getSmtp().getPort());
         props.put("SMTP_STARTTLS", "false");
+        Map<String, Object> worker = new java.util.LinkedHashMap<>(WORKER_PROPERTIES);
+        worker.put("LLM_BASE_URL", llm.baseUrl() + "/v1");
+        worker.put("LLM_MODEL", "test-model");
+        worker.put("LLM_API_KEY", LLM_API_KEY);
+        worker.put("LLM_MAX_RETRIES", "1");
         platform =
             new LocalPlatform(
                     LocalPlatform.Settings.ephemeral(dataDir)
                         .withApiProperties(props)
-                        .withWorkerProperties(WORKER_PROPERTIES))
+                        .withWorkerProperties(worker))
                 .start();
       } catch (Exception e) {
+        llm.stop();
         mail.stop();
         throw new IllegalStateException("The local platform did not start", e);
       }
@@ -173,6 +196,7 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
     @Override
     public void close() throws IOException {
       platform.close();
+      llm.stop();
       mail.stop();
       deleteRecursively(dataDir);
     }
