@@ -8,7 +8,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,10 +54,7 @@ class RateLimitTest {
     overrides.putAll(settings);
     ConfigurableApplicationContext context = platform.startAnotherApi(overrides);
     started.add(context);
-    return WebTestClient.bindToServer()
-        .baseUrl("http://127.0.0.1:" + LocalPlatform.httpPort(context))
-        .responseTimeout(Duration.ofSeconds(30))
-        .build();
+    return LocalPlatformExtension.client("http://127.0.0.1:" + LocalPlatform.httpPort(context));
   }
 
   private static EntityExchangeResult<Map<String, Object>> get(

@@ -34,7 +34,14 @@ class DatabaseConfig {
             .port(Integer.parseInt(parsed.getProperty("PGPORT", "5432").split(",")[0]))
             .database(parsed.getProperty("PGDBNAME"))
             .username(db.username())
-            .connectTimeout(Duration.ofSeconds(5));
+            .connectTimeout(Duration.ofSeconds(5))
+            // No request waits forever on a lock or a runaway query, and a transaction left open
+            // by a lost client is ended by the server.
+            .options(
+                java.util.Map.of(
+                    "lock_timeout", "5s",
+                    "statement_timeout", "30s",
+                    "idle_in_transaction_session_timeout", "60s"));
     if (db.password() != null && !db.password().isEmpty()) {
       config.password(db.password());
     }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Boots the whole platform once per test JVM (embedded PostgreSQL, local S3, Temporal's Java test
@@ -116,8 +119,18 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   }
 
   public static WebTestClient client(LocalPlatform platform) {
-    return WebTestClient.bindToServer()
-        .baseUrl(platform.endpoints().apiUrl())
+    return client(platform.endpoints().apiUrl());
+  }
+
+  /**
+   * A client of the API at {@code baseUrl} that opens a new connection per request. Tests stop API
+   * instances and start new ones, which may get the same port again; a pooled keep-alive connection
+   * to the stopped instance would then take the new instance's requests and never answer.
+   */
+  public static WebTestClient client(String baseUrl) {
+    return WebTestClient.bindToServer(
+            new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+        .baseUrl(baseUrl)
         .responseTimeout(Duration.ofSeconds(30))
         .build();
   }
