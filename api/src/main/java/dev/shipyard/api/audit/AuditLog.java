@@ -7,6 +7,7 @@ import dev.shipyard.api.web.RequestIds;
 import io.r2dbc.postgresql.codec.Json;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -34,25 +35,19 @@ public class AuditLog {
     } catch (JsonProcessingException e) {
       return Mono.error(e);
     }
-    DatabaseClient.GenericExecuteSpec sql =
-        db.sql(
-                "INSERT INTO audit_events (tenant_id, actor_id, api_key_id, event, outcome,"
-                    + " subject, ip, request_id, details) VALUES (:tenant, :actor, :key, :event,"
-                    + " :outcome, :subject, :ip, :request, :details)")
-            .bind("event", entry.event())
-            .bind("outcome", entry.outcome().value())
-            .bind("ip", ClientIp.of(exchange))
-            .bind("request", RequestIds.of(exchange))
-            .bind("details", Json.of(details));
-    sql = bindNullable(sql, "tenant", entry.tenantId(), String.class);
-    sql = bindNullable(sql, "actor", entry.actorId(), UUID.class);
-    sql = bindNullable(sql, "key", entry.apiKeyId(), UUID.class);
-    sql = bindNullable(sql, "subject", entry.subject(), String.class);
-    return sql.then();
-  }
-
-  static <T> DatabaseClient.GenericExecuteSpec bindNullable(
-      DatabaseClient.GenericExecuteSpec sql, String name, T value, Class<T> type) {
-    return value == null ? sql.bindNull(name, type) : sql.bind(name, value);
+    return db.sql(
+            "INSERT INTO audit_events (tenant_id, actor_id, api_key_id, event, outcome,"
+                + " subject, ip, request_id, details) VALUES (:tenant, :actor, :key, :event,"
+                + " :outcome, :subject, :ip, :request, :details)")
+        .bind("event", entry.event())
+        .bind("outcome", entry.outcome().value())
+        .bind("ip", ClientIp.of(exchange))
+        .bind("request", RequestIds.of(exchange))
+        .bind("details", Json.of(details))
+        .bind("tenant", Parameter.fromOrEmpty(entry.tenantId(), String.class))
+        .bind("actor", Parameter.fromOrEmpty(entry.actorId(), UUID.class))
+        .bind("key", Parameter.fromOrEmpty(entry.apiKeyId(), UUID.class))
+        .bind("subject", Parameter.fromOrEmpty(entry.subject(), String.class))
+        .then();
   }
 }

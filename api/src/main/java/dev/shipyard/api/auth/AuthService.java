@@ -149,17 +149,20 @@ public class AuthService {
                                 : fail(user, exchange).then(Mono.<LoggedIn>empty())));
   }
 
+  /** A login attempt on an existing account, and why it ended as it did. */
+  private static AuditEntry loginEvent(UserRecord user, AuditOutcome outcome, String reason) {
+    return AuditEntry.about(user.tenantId(), user.id(), "auth.login", outcome)
+        .subject(user.username())
+        .detail("reason", reason);
+  }
+
   private Mono<UserRecord> checkLock(UserRecord user, ServerWebExchange exchange) {
     OffsetDateTime lockedUntil = user.lockedUntil();
     if (lockedUntil == null || !lockedUntil.isAfter(OffsetDateTime.now())) {
       return Mono.just(user);
     }
     return audit
-        .record(
-            exchange,
-            AuditEntry.about(user.tenantId(), user.id(), "auth.login", AuditOutcome.DENIED)
-                .subject(user.username())
-                .detail("reason", "locked"))
+        .record(exchange, loginEvent(user, AuditOutcome.DENIED, "locked"))
         .then(Mono.error(locked(exchange, lockedUntil)));
   }
 
@@ -184,10 +187,7 @@ public class AuthService {
                 audit
                     .record(
                         exchange,
-                        AuditEntry.about(
-                                user.tenantId(), user.id(), "auth.login", AuditOutcome.FAILURE)
-                            .subject(user.username())
-                            .detail("reason", "wrong_password")
+                        loginEvent(user, AuditOutcome.FAILURE, "wrong_password")
                             .detail("failures", failures.count())
                             .detail("locked", failures.lockedUntil() != null))
                     .then(
@@ -207,11 +207,7 @@ public class AuthService {
   private Mono<LoggedIn> succeed(UserRecord user, ServerWebExchange exchange) {
     if (!user.active()) {
       return audit
-          .record(
-              exchange,
-              AuditEntry.about(user.tenantId(), user.id(), "auth.login", AuditOutcome.DENIED)
-                  .subject(user.username())
-                  .detail("reason", "disabled"))
+          .record(exchange, loginEvent(user, AuditOutcome.DENIED, "disabled"))
           .then(
               Mono.error(
                   new ApiException(

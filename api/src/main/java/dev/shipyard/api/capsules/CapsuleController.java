@@ -151,10 +151,7 @@ class CapsuleController {
   @PreAuthorize("hasAuthority('capsule:read')")
   public Mono<Map<String, Object>> get(
       @AuthenticationPrincipal Caller caller, @PathVariable String capsuleId) {
-    return store
-        .find(caller, capsuleId)
-        .map(CapsuleController::details)
-        .switchIfEmpty(Mono.error(() -> notFound(capsuleId)));
+    return store.require(caller, capsuleId).map(CapsuleController::details);
   }
 
   /** The generation's iteration history: live from the workflow while it runs. */
@@ -163,8 +160,7 @@ class CapsuleController {
   public Mono<Map<String, Object>> generation(
       @AuthenticationPrincipal Caller caller, @PathVariable String capsuleId) {
     return store
-        .find(caller, capsuleId)
-        .switchIfEmpty(Mono.error(() -> notFound(capsuleId)))
+        .require(caller, capsuleId)
         .flatMap(
             capsule -> {
               if (capsule.finished()) {
@@ -197,8 +193,7 @@ class CapsuleController {
   public Mono<ResponseEntity<Map<String, Object>>> cancel(
       @AuthenticationPrincipal Caller caller, @PathVariable String capsuleId) {
     return store
-        .find(caller, capsuleId)
-        .switchIfEmpty(Mono.error(() -> notFound(capsuleId)))
+        .require(caller, capsuleId)
         .flatMap(
             capsule -> {
               if (capsule.finished()) {

@@ -4,9 +4,6 @@ import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.Secrets;
 import dev.shipyard.workflows.capsules.GenerationRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -123,13 +120,8 @@ class CapsuleService {
     return properties.syncWait();
   }
 
+  /** The first 8 bytes of the value's SHA-256, in hex: a short, stable capsule ID. */
   private static String digest(String value) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(Secrets.digest(value), 0, 8);
   }
 }

@@ -97,6 +97,11 @@ class CapsuleStore {
         .one();
   }
 
+  /** The capsule if the caller may see it; otherwise 404 {@code CAPSULE_NOT_FOUND}, never 403. */
+  Mono<CapsuleRecord> require(Caller caller, String id) {
+    return find(caller, id).switchIfEmpty(Mono.error(() -> CapsuleController.notFound(id)));
+  }
+
   /**
    * A page of visible capsules, optionally narrowed to {@code userId}; {@code orderBy} must be a
    * trusted column expression.

@@ -126,8 +126,7 @@ class CapsulesV2Controller {
       @PathVariable String capsuleId,
       ServerWebExchange exchange) {
     return store
-        .find(caller, capsuleId)
-        .switchIfEmpty(Mono.error(() -> CapsuleController.notFound(capsuleId)))
+        .require(caller, capsuleId)
         .map(
             capsule ->
                 ApiResponse.ok(
