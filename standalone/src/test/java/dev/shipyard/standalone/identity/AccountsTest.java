@@ -57,25 +57,28 @@ class AccountsTest {
   void registerRefusesDuplicatesAndBadInput(WebTestClient api) {
     Account taken = Accounts.register(api, "dup");
     Map<String, Object> sameName =
-        register(
+        Accounts.register(
             api, taken.username().toUpperCase(), "other-" + taken.email(), PASSWORD, PASSWORD, 409);
     assertThat(message(sameName)).contains("username");
     Map<String, Object> sameEmail =
-        register(api, Accounts.unique("dup"), taken.email().toUpperCase(), PASSWORD, PASSWORD, 409);
+        Accounts.register(
+            api, Accounts.unique("dup"), taken.email().toUpperCase(), PASSWORD, PASSWORD, 409);
     assertThat(message(sameEmail)).contains("email");
 
     String fresh = Accounts.unique("bad");
-    assertThat(details(register(api, fresh, fresh + "@x.test", PASSWORD, PASSWORD + "x", 400)))
+    assertThat(
+            details(
+                Accounts.register(api, fresh, fresh + "@x.test", PASSWORD, PASSWORD + "x", 400)))
         .isEqualTo("confirm_password");
-    assertThat(details(register(api, fresh, "not-an-email", PASSWORD, PASSWORD, 400)))
+    assertThat(details(Accounts.register(api, fresh, "not-an-email", PASSWORD, PASSWORD, 400)))
         .isEqualTo("email");
-    assertThat(details(register(api, "a b", fresh + "@x.test", PASSWORD, PASSWORD, 400)))
+    assertThat(details(Accounts.register(api, "a b", fresh + "@x.test", PASSWORD, PASSWORD, 400)))
         .isEqualTo("username");
-    assertThat(message(register(api, fresh, fresh + "@x.test", "short1", "short1", 400)))
+    assertThat(message(Accounts.register(api, fresh, fresh + "@x.test", "short1", "short1", 400)))
         .contains("10 to 128 characters");
     assertThat(
             message(
-                register(
+                Accounts.register(
                     api,
                     fresh,
                     fresh + "@x.test",
@@ -296,28 +299,6 @@ class AccountsTest {
   private static Map<String, Object> change(String current, String next, String confirm) {
     return Map.of(
         "current_password", current, "new_password", next, "confirm_new_password", confirm);
-  }
-
-  static Map<String, Object> register(
-      WebTestClient api,
-      String username,
-      String email,
-      String password,
-      String confirm,
-      int status) {
-    return Json.post(
-        api,
-        "/v1/auth/register",
-        Map.of(
-            "username",
-            username,
-            "email",
-            email,
-            "password",
-            password,
-            "confirm_password",
-            confirm),
-        status);
   }
 
   /** The container-engine error message. */

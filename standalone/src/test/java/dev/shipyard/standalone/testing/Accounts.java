@@ -33,22 +33,27 @@ public final class Accounts {
   /** Registers a new user (role user, operator tenant) and returns it logged in. */
   public static Account register(WebTestClient api, String prefix) {
     String username = unique(prefix);
-    String email = username + "@example.test";
-    Map<String, Object> body =
-        Json.post(
-            api,
-            "/v1/auth/register",
-            Map.of(
-                "username",
-                username,
-                "email",
-                email,
-                "password",
-                PASSWORD,
-                "confirm_password",
-                PASSWORD),
-            201);
-    return account(body, PASSWORD);
+    return account(
+        register(api, username, username + "@example.test", PASSWORD, PASSWORD, 201), PASSWORD);
+  }
+
+  /** {@code POST /v1/auth/register}, expecting {@code status}. */
+  public static Map<String, Object> register(
+      WebTestClient api,
+      String username,
+      String email,
+      String password,
+      String confirm,
+      int status) {
+    return Json.post(
+        api,
+        "/v1/auth/register",
+        Map.of(
+            "username", username,
+            "email", email,
+            "password", password,
+            "confirm_password", confirm),
+        status);
   }
 
   public static Account login(WebTestClient api, String email, String password) {

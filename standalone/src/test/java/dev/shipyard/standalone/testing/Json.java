@@ -15,14 +15,7 @@ public final class Json {
   private Json() {}
 
   public static Map<String, Object> get(WebTestClient api, String uri, int status) {
-    return api.get()
-        .uri(uri)
-        .exchange()
-        .expectStatus()
-        .isEqualTo(status)
-        .expectBody(MAP)
-        .returnResult()
-        .getResponseBody();
+    return call(api, HttpMethod.GET, uri, null, null, status);
   }
 
   /**
@@ -47,15 +40,6 @@ public final class Json {
   }
 
   public static Map<String, Object> post(WebTestClient api, String uri, Object body, int status) {
-    return api.post()
-        .uri(uri)
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(body)
-        .exchange()
-        .expectStatus()
-        .isEqualTo(status)
-        .expectBody(MAP)
-        .returnResult()
-        .getResponseBody();
+    return call(api, HttpMethod.POST, uri, null, body, status);
   }
 }
