@@ -1,20 +1,12 @@
 package dev.shipyard.worker;
 
+import dev.shipyard.storage.S3Settings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** What the worker's activities read from the environment (README: Configuration). */
 @ConfigurationProperties("shipyard")
-public record WorkerProperties(Storage storage, Codegen codegen, Webhooks webhooks) {
-
-  /** S3-compatible object storage, as for the API. */
-  public record Storage(
-      String endpoint,
-      String region,
-      String bucket,
-      String accessKey,
-      String secretKey,
-      boolean pathStyle) {}
+public record WorkerProperties(S3Settings storage, Codegen codegen, Webhooks webhooks) {
 
   /**
    * Capsule generation.

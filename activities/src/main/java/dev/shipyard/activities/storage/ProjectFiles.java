@@ -3,6 +3,7 @@ package dev.shipyard.activities.storage;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.codegen.SourceFile;
+import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.capsules.FileSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.shipyard.api.config;
 
+import dev.shipyard.storage.S3Settings;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -7,19 +8,10 @@ import org.springframework.util.unit.DataSize;
 /** Everything the API reads from its environment (README: Configuration). */
 @ConfigurationProperties("shipyard")
 public record ShipyardProperties(
-    Database database, Storage storage, Redis redis, Http http, Temporal temporal) {
+    Database database, S3Settings storage, Redis redis, Http http, Temporal temporal) {
 
   /** PostgreSQL, as one JDBC URL shared with Flyway and the worker. */
   public record Database(String url, String username, String password) {}
-
-  /** S3-compatible object storage. An empty endpoint means AWS S3 itself. */
-  public record Storage(
-      String endpoint,
-      String region,
-      String bucket,
-      String accessKey,
-      String secretKey,
-      boolean pathStyle) {}
 
   /** Redis for distributed rate limits; empty means in-memory. */
   public record Redis(String url) {
