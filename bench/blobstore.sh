@@ -10,8 +10,9 @@
 #   - heap: a JVM with -Xmx256m (JVM defaults otherwise) runs dev.shipyard.storage.bench.BlobStoreBench
 #     on a generated stream of 100 MiB, then of 1 GiB (unknown length, never in memory): put through
 #     BlobStore, read back through BlobStore.open into a SHA-256, compared. The harness reports the
-#     heap high-water mark (sum of the heap pools' peak usage, reset once the client is built), the
-#     old generation's peak and the GC count; /usr/bin/time -v gives the process's max RSS.
+#     heap high-water mark (sum of the heap pools' peak usage, reset once the client is built, garbage
+#     included), the old generation's peak, the live high-water mark (the most heap in use after any
+#     GC of the run) and the GC count; /usr/bin/time -v gives the process's max RSS.
 #   - throughput: one 1 GiB file of random bytes, uploaded and downloaded (1) through BlobStore (the
 #     harness's `file` mode, known length) and (2) by `aws s3 cp` (AWS CLI defaults: 8 MiB parts,
 #     10 concurrent requests), each timed by the wall clock of its process.
@@ -80,7 +81,7 @@ ms() { date +%s%3N; }
 maxrss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
 s3_rss_kb() { awk '/VmHWM/ {print $2}' "/proc/$S3_PID/status"; }
 
-echo "run,tool,object,bytes,part_mb,write_ms,write_mib_s,read_ms,read_mib_s,heap_peak_mib,old_gen_peak_mib,heap_after_gc_mib,max_heap_mib,gcs,gc,verified,process_wall_ms,max_rss_kb,loadavg1" >"$OUT"
+echo "run,tool,object,bytes,part_mb,write_ms,write_mib_s,read_ms,read_mib_s,heap_peak_mib,old_gen_peak_mib,live_after_gc_peak_mib,max_heap_mib,gcs,gc,verified,process_wall_ms,max_rss_kb,loadavg1" >"$OUT"
 
 bench_jvm() { # run tool object args...
   local run="$1" tool="$2" object="$3"; shift 3
@@ -134,17 +135,18 @@ def med(rs, k):
 groups = {}
 for r in rows:
     groups.setdefault((r["tool"], r["object"]), []).append(r)
-print("| tool | object | runs | write MiB/s | read MiB/s | heap peak MiB | old gen peak MiB | max RSS MiB | all verified |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+print("| tool | object | runs | write MiB/s | read MiB/s | heap peak MiB | old gen peak MiB | live after GC peak MiB | max RSS MiB | all verified |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
 for (tool, obj), rs in groups.items():
     rss = med(rs, "max_rss_kb") / 1024
     print(f"| {tool} | {obj} | {len(rs)} | {med(rs,'write_mib_s'):.1f} | {med(rs,'read_mib_s'):.1f} | "
-          f"{med(rs,'heap_peak_mib'):.1f} | {med(rs,'old_gen_peak_mib'):.1f} | {rss:.0f} | "
+          f"{med(rs,'heap_peak_mib'):.1f} | {med(rs,'old_gen_peak_mib'):.1f} | {med(rs,'live_after_gc_peak_mib'):.1f} | {rss:.0f} | "
           f"{all(r['verified']=='ok' for r in rs)} |")
 h100 = groups.get(("blobstore", "generated-100MiB")); h1g = groups.get(("blobstore", "generated-1GiB"))
 if h100 and h1g:
-    print(f"\nheap high-water ratio 1 GiB / 100 MiB (medians): {med(h1g,'heap_peak_mib') / med(h100,'heap_peak_mib'):.3f}; "
-          f"worst pair: {max(float(b['heap_peak_mib']) / float(a['heap_peak_mib']) for a, b in zip(h100, h1g)):.3f}")
+    for k in ("heap_peak_mib", "old_gen_peak_mib", "live_after_gc_peak_mib", "max_rss_kb"):
+        print(f"\nratio 1 GiB / 100 MiB of {k} (medians): {med(h1g,k) / med(h100,k):.3f}; "
+              f"pairs: {', '.join(f'{float(b[k]) / float(a[k]):.3f}' for a, b in zip(h100, h1g))}")
 bs = groups.get(("blobstore", "file-1GiB")); aw = groups.get(("aws-cli", "file-1GiB"))
 if bs and aw:
     print(f"throughput BlobStore / AWS CLI (medians): upload {med(bs,'write_mib_s') / med(aw,'write_mib_s'):.2f}x, "

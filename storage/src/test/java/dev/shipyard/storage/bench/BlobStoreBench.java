@@ -1,5 +1,6 @@
 package dev.shipyard.storage.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.storage.GeneratedStream;
 import dev.shipyard.storage.S3BlobStore;
@@ -19,6 +20,11 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -33,8 +39,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The object is read back with {@link BlobStore#open(String)} into a digest and compared with what
  * was written. Heap: every heap pool's peak usage is reset after the client is built, and the sum
  * of the peaks at the end is the high-water mark (an upper bound: pools peak at different times);
- * the old generation's peak is reported on its own, as is the heap used after the last GC. Settings
- * come from the environment: S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY, S3_PART_SIZE_MB.
+ * the old generation's peak is reported on its own, and so is the live high-water mark: the most
+ * heap still in use after any garbage collection of the run (what the run retained, garbage aside).
+ * Settings come from the environment: S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY,
+ * S3_PART_SIZE_MB.
  */
 public final class BlobStoreBench {
 
@@ -58,8 +66,33 @@ public final class BlobStoreBench {
           ManagementFactory.getMemoryPoolMXBeans().stream()
               .filter(p -> p.getType() == MemoryType.HEAP)
               .toList();
+      Set<String> heapNames =
+          heap.stream().map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
       heap.forEach(MemoryPoolMXBean::resetPeakUsage);
       long gcsBefore = gcCount();
+      AtomicLong liveHighWater = new AtomicLong();
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((NotificationEmitter) gc)
+            .addNotificationListener(
+                (notification, handback) -> {
+                  if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                      notification.getType())) {
+                    long after =
+                        GarbageCollectionNotificationInfo.from(
+                                (CompositeData) notification.getUserData())
+                            .getGcInfo()
+                            .getMemoryUsageAfterGc()
+                            .entrySet()
+                            .stream()
+                            .filter(e -> heapNames.contains(e.getKey()))
+                            .mapToLong(e -> e.getValue().getUsed())
+                            .sum();
+                    liveHighWater.accumulateAndGet(after, Math::max);
+                  }
+                },
+                null,
+                null);
+      }
 
       long size;
       String key;
@@ -102,10 +135,14 @@ public final class BlobStoreBench {
               .filter(p -> p.getName().contains("Old") || p.getName().contains("Tenured"))
               .mapToLong(p -> p.getPeakUsage().getUsed())
               .sum();
+      // The listener runs asynchronously; the pools' own after-last-GC figures cover a late one.
       long afterGc =
-          heap.stream()
-              .mapToLong(p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed())
-              .sum();
+          Math.max(
+              liveHighWater.get(),
+              heap.stream()
+                  .mapToLong(
+                      p -> p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed())
+                  .sum());
       long maxHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
       double writeMs = (t1 - t0) / 1e6;
       double readMs = (t2 - t1) / 1e6;
