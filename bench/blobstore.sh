@@ -18,12 +18,15 @@
 #     10 concurrent requests), each timed by the wall clock of its process.
 # Writes bench/results/blobstore-<date>.csv and prints a Markdown summary. Only 127.0.0.1 is contacted.
 # Environment: BENCH_S3_PORT (19000), S3_PART_SIZE_MB (8), BENCH_TMP (a directory with ~4 GiB free;
-# default: mktemp -d).
+# default: mktemp -d), BENCH_JAVA_OPTS (extra flags for the harness JVMs, e.g. -XX:+UseSerialGC),
+# HEAP_ONLY (1: only the generated 100 MiB / 1 GiB runs, no file and no AWS CLI).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 RUNS="${1:-3}"
+JAVA_OPTS_EXTRA="${BENCH_JAVA_OPTS:-}"
+HEAP_ONLY="${HEAP_ONLY:-0}"
 PORT="${BENCH_S3_PORT:-19000}"
 PART_MB="${S3_PART_SIZE_MB:-8}"
 S3_JAR="$REPO_ROOT/local-s3/target/shipyard-local-s3.jar"
@@ -88,7 +91,7 @@ bench_jvm() { # run tool object args...
   local t0 t1 line load
   load=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(ms)
-  /usr/bin/time -v -o "$WORK/time.txt" java -Xmx256m -cp "$CP" dev.shipyard.storage.bench.BlobStoreBench "$@" >"$WORK/bench.out" 2>"$WORK/bench.err" \
+  /usr/bin/time -v -o "$WORK/time.txt" java -Xmx256m $JAVA_OPTS_EXTRA -cp "$CP" dev.shipyard.storage.bench.BlobStoreBench "$@" >"$WORK/bench.out" 2>"$WORK/bench.err" \
     || { cat "$WORK/bench.err" "$WORK/bench.out" >&2; die "harness failed"; }
   t1=$(ms)
   line=$(grep '^RESULT,' "$WORK/bench.out" | cut -d, -f3-)
@@ -98,15 +101,19 @@ bench_jvm() { # run tool object args...
 }
 
 MIB=$((1024 * 1024))
-echo "1 GiB test file..." >&2
-head -c $((1024 * MIB)) /dev/urandom >"$WORK/file.bin"
-FILE_BYTES=$(stat -c %s "$WORK/file.bin")
-FILE_SHA=$(sha256sum "$WORK/file.bin" | cut -d' ' -f1)
+if [ "$HEAP_ONLY" != 1 ]; then
+  echo "1 GiB test file..." >&2
+  head -c $((1024 * MIB)) /dev/urandom >"$WORK/file.bin"
+  FILE_BYTES=$(stat -c %s "$WORK/file.bin")
+  FILE_SHA=$(sha256sum "$WORK/file.bin" | cut -d' ' -f1)
+fi
+[ -n "$JAVA_OPTS_EXTRA" ] && echo "harness JVM flags: -Xmx256m $JAVA_OPTS_EXTRA" >&2
 
 for run in $(seq 1 "$RUNS"); do
   echo "run $run/$RUNS" >&2
   bench_jvm "$run" blobstore generated-100MiB generated $((100 * MIB)) "$run" "heap/100m-$run"
   bench_jvm "$run" blobstore generated-1GiB generated $((1024 * MIB)) "$run" "heap/1g-$run"
+  [ "$HEAP_ONLY" = 1 ] && continue
   bench_jvm "$run" blobstore file-1GiB file "$WORK/file.bin" "file/blobstore-$run"
 
   load=$(cut -d' ' -f1 /proc/loadavg)

@@ -11,7 +11,7 @@ package dev.shipyard.storage;
  * @param accessKey static access key; empty means the AWS default credentials chain
  * @param secretKey static secret key (never printed by {@link #toString()})
  * @param pathStyle path-style bucket addressing (MinIO, s3proxy)
- * @param partSizeMb part size of multipart uploads in MiB (5 to 5120; empty means {@value
+ * @param partSizeMb part size of multipart uploads in MiB (5 to 1024; empty means {@value
  *     #DEFAULT_PART_SIZE_MB}); it is also the most memory one upload holds at a time
  */
 public record S3Settings(
@@ -25,10 +25,11 @@ public record S3Settings(
 
   public static final int DEFAULT_PART_SIZE_MB = 8;
 
-  /** S3's smallest part (all but the last) and largest part. */
+  /** S3's smallest part (all but the last). */
   public static final int MIN_PART_SIZE_MB = 5;
 
-  public static final int MAX_PART_SIZE_MB = 5 * 1024;
+  /** The largest part: one upload buffers one part in a byte array (S3 itself allows 5 GiB). */
+  public static final int MAX_PART_SIZE_MB = 1024;
 
   public S3Settings {
     if (region == null || region.isBlank()) {
@@ -49,17 +50,6 @@ public record S3Settings(
               + " MiB, not "
               + partSizeMb);
     }
-  }
-
-  /** Settings with the default part size. */
-  public S3Settings(
-      String endpoint,
-      String region,
-      String bucket,
-      String accessKey,
-      String secretKey,
-      boolean pathStyle) {
-    this(endpoint, region, bucket, accessKey, secretKey, pathStyle, null);
   }
 
   public int partSizeBytes() {

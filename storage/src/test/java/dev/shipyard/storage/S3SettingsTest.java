@@ -15,7 +15,7 @@ class S3SettingsTest {
     assertThat(settings.partSizeBytes()).isEqualTo(8 * 1024 * 1024);
     assertThat(settings.hasEndpoint()).isFalse();
     assertThat(settings.hasStaticCredentials()).isFalse();
-    assertThat(new S3Settings("http://s3:9000", "eu-west-1", "b", "k", "s", false).partSizeMb())
+    assertThat(new S3Settings("http://s3:9000", "eu-west-1", "b", "k", "s", false, 0).partSizeMb())
         .isEqualTo(8);
   }
 
@@ -23,12 +23,12 @@ class S3SettingsTest {
   void partSizeStaysWithinWhatS3Accepts() {
     assertThat(new S3Settings(null, null, "b", null, null, true, 5).partSizeBytes())
         .isEqualTo(5 * 1024 * 1024);
-    assertThat(new S3Settings(null, null, "b", null, null, true, 5120).partSizeBytes())
-        .isEqualTo(5120 * 1024 * 1024);
+    assertThat(new S3Settings(null, null, "b", null, null, true, 1024).partSizeBytes())
+        .isEqualTo(1L << 30);
     assertThatThrownBy(() -> new S3Settings(null, null, "b", null, null, true, 4))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("5 to 5120 MiB");
-    assertThatThrownBy(() -> new S3Settings(null, null, "b", null, null, true, 5121))
+        .hasMessageContaining("5 to 1024 MiB");
+    assertThatThrownBy(() -> new S3Settings(null, null, "b", null, null, true, 1025))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
