@@ -17,7 +17,9 @@ import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.standalone.testing.TestWorkers;
+import dev.shipyard.storage.BlobInfo;
 import dev.shipyard.storage.BlobStore;
+import dev.shipyard.storage.ContentAddress;
 import dev.shipyard.workflows.ShipyardSearchAttributes;
 import dev.shipyard.workflows.TaskQueues;
 import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflow;
@@ -33,6 +35,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +185,39 @@ class BoundedPayloadTest {
       Optional<byte[]> stored = s3.get(key);
       stored.ifPresent(b -> known.put(key, b));
       return stored;
+    }
+
+    // Streaming operations go straight to S3: the generation steps use the two above.
+    @Override
+    public BlobInfo put(String key, InputStream content, long length, String contentType) {
+      known.remove(key);
+      return s3.put(key, content, length, contentType);
+    }
+
+    @Override
+    public ContentAddress putContentAddressed(InputStream content, String contentType) {
+      return s3.putContentAddressed(content, contentType);
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+      return s3.open(key);
+    }
+
+    @Override
+    public Optional<InputStream> open(String key, long offset, long length) {
+      return s3.open(key, offset, length);
+    }
+
+    @Override
+    public Optional<BlobInfo> head(String key) {
+      return s3.head(key);
+    }
+
+    @Override
+    public void delete(String key) {
+      known.remove(key);
+      s3.delete(key);
     }
   }
 
