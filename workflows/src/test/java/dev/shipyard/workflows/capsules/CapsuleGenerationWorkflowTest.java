@@ -27,7 +27,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.util.Comparator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +52,8 @@ class CapsuleGenerationWorkflowTest {
   private CapsuleActivities a;
 
   @BeforeEach
-  void setUp(TestWorkflowEnvironment env, Worker worker) {
-    h = new CapsuleHarness(env, worker);
+  void setUp(TestWorkflowEnvironment env) {
+    h = new CapsuleHarness(env);
     a = h.activities;
   }
 

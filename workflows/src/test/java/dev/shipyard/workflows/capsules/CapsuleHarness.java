@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.withSettings;
 
 import dev.shipyard.workflows.ShipyardSearchAttributes;
+import dev.shipyard.workflows.TaskQueues;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -36,19 +37,22 @@ final class CapsuleHarness {
   private final TestWorkflowEnvironment env;
   private final String taskQueue;
 
-  /** The extension's environment must not be started yet ({@code setDoNotStart(true)}). */
-  CapsuleHarness(TestWorkflowEnvironment env, Worker worker) {
+  /**
+   * Registers the workflow and the activity mocks on the production task queue, as the worker does,
+   * and starts the extension's environment (built with {@code setDoNotStart(true)}).
+   */
+  CapsuleHarness(TestWorkflowEnvironment env) {
     this.env = env;
-    this.taskQueue = worker.getTaskQueue();
+    this.taskQueue = TaskQueues.CAPSULES;
+    Worker worker = env.newWorker(taskQueue);
+    worker.registerWorkflowImplementationTypes(CapsuleGenerationWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities);
     env.start();
   }
 
+  /** The test server with Shipyard's search attributes; the harness adds the workers. */
   static TestWorkflowExtension extension() {
-    TestWorkflowExtension.Builder builder =
-        TestWorkflowExtension.newBuilder()
-            .registerWorkflowImplementationTypes(CapsuleGenerationWorkflowImpl.class)
-            .setDoNotStart(true);
+    TestWorkflowExtension.Builder builder = TestWorkflowExtension.newBuilder().setDoNotStart(true);
     ShipyardSearchAttributes.ALL.forEach(
         key ->
             builder.registerSearchAttribute(
