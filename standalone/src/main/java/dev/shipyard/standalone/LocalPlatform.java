@@ -2,9 +2,11 @@ package dev.shipyard.standalone;
 
 import dev.shipyard.api.ApiApplication;
 import dev.shipyard.worker.WorkerApplication;
+import dev.shipyard.worker.WorkerRegistration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -13,6 +15,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -201,7 +207,10 @@ public final class LocalPlatform implements AutoCloseable {
             .properties("spring.config.name=shipyard-local-shared")
             .run();
 
-    Map<String, Object> workerProps = new LinkedHashMap<>(common);
+    // Every setting worker.yml reads from the environment passes through; then what the platform
+    // decides itself; then the registry's workers (WorkerRegistry); then the caller's overrides.
+    Map<String, Object> workerProps = passThrough(WorkerApplication.CONFIG_NAME, settings);
+    workerProps.putAll(common);
     workerProps.put("PORT", port(settings.workerPort()));
     if (temporalEmbedded) {
       // The Java test server never times out sticky queues (DESIGN.md §3).
@@ -209,43 +218,14 @@ public final class LocalPlatform implements AutoCloseable {
     }
     workerProps.put(
         "WEBHOOK_SIGNING_SECRET", localSecret(data, "WEBHOOK_SIGNING_SECRET", "webhook-secret"));
-    for (String name :
-        List.of(
-            "CODEGEN_ENGINE",
-            "LLM_BASE_URL",
-            "LLM_MODEL",
-            "LLM_API_KEY",
-            "LLM_TIMEOUT",
-            "LLM_MAX_RETRIES")) {
-      if (settings.env(name) != null) {
-        workerProps.put(name, settings.env(name));
-      }
-    }
+    workerProps.putAll(WorkerRegistration.properties());
     workerProps.putAll(settings.workerProperties());
     worker = run(WorkerApplication.class, WorkerApplication.CONFIG_NAME, workerProps);
 
-    Map<String, Object> apiProps = new LinkedHashMap<>(common);
+    Map<String, Object> apiProps = passThrough(ApiApplication.CONFIG_NAME, settings);
+    apiProps.putAll(common);
     apiProps.put("PORT", port(settings.apiPort()));
     apiProps.put("JWT_SECRET", jwtSecret(data));
-    for (String name :
-        List.of(
-            "REDIS_URL",
-            "CORS_ORIGINS",
-            "MAX_REQUEST_BODY",
-            "SMTP_HOST",
-            "SMTP_PORT",
-            "SMTP_USERNAME",
-            "SMTP_PASSWORD",
-            "SMTP_STARTTLS",
-            "SHIPYARD_ADMIN_USERNAME",
-            "SHIPYARD_ADMIN_EMAIL",
-            "SHIPYARD_ADMIN_PASSWORD",
-            "CODEGEN_ENGINE",
-            "CAPSULE_SYNC_WAIT")) {
-      if (settings.env(name) != null) {
-        apiProps.put(name, settings.env(name));
-      }
-    }
     apiProps.putAll(settings.apiProperties());
     apiProperties = Map.copyOf(apiProps);
     api = run(ApiApplication.class, ApiApplication.CONFIG_NAME, apiProps);
@@ -262,6 +242,46 @@ public final class LocalPlatform implements AutoCloseable {
             s3Embedded,
             bucket,
             data);
+  }
+
+  /** Environment variables a config file reads: {@code ${NAME:default}} or {@code ${NAME}}. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
+
+  /**
+   * The names of the environment variables {@code <configName>.yml} reads (the worker's {@code
+   * worker.yml}, the API's {@code api.yml}): the one list of their settings.
+   */
+  public static Set<String> settingNames(String configName) {
+    String resource = "/" + configName + ".yml";
+    try (var in = LocalPlatform.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is not on the classpath");
+      }
+      Matcher m = PLACEHOLDER.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      Set<String> names = new TreeSet<>();
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every setting of {@code <configName>.yml} that the environment sets, as is. */
+  static Map<String, Object> passThrough(String configName, Settings settings) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    for (String name : settingNames(configName)) {
+      if (settings.env(name) != null) {
+        props.put(name, settings.env(name));
+      }
+    }
+    return props;
+  }
+
+  /** The settings the local platform passes to the worker from {@code environment}. */
+  public static Map<String, Object> workerSettings(Map<String, String> environment) {
+    return passThrough(WorkerApplication.CONFIG_NAME, Settings.fromEnvironment(environment));
   }
 
   private ConfigurableApplicationContext run(

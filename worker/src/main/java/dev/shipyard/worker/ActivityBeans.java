@@ -1,6 +1,9 @@
 package dev.shipyard.worker;
 
-import dev.shipyard.activities.capsules.CapsuleActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
@@ -21,8 +24,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The one assembly point of activity implementations. worker.yml names these beans under the task
- * queue that serves them.
+ * The one assembly point of activity implementations. Each bean is named after the activity
+ * interface it implements ({@code WorkerRegistry.ActivityBinding#beanName()}): the registry puts it
+ * on its task queue.
  */
 @Configuration(proxyBeanMethods = false)
 class ActivityBeans {
@@ -44,13 +48,11 @@ class ActivityBeans {
     return new RealChecksValidator();
   }
 
+  /** The engines by name and the default one, from {@code CODEGEN_ENGINE} and {@code LLM_*}. */
+  record Engines(List<GenerationEngine> all, String defaultEngine) {}
+
   @Bean
-  CapsuleActivitiesImpl capsuleActivities(
-      OfflineEngine offline,
-      ProjectValidator validator,
-      BlobStore blobs,
-      JdbcTemplate jdbc,
-      WorkerProperties properties) {
+  Engines engines(OfflineEngine offline, WorkerProperties properties) {
     List<GenerationEngine> engines = new ArrayList<>(List.of(offline));
     WorkerProperties.Llm llm = properties.codegen().llm();
     if (llm.configured()) {
@@ -71,20 +73,39 @@ class ActivityBeans {
           "CODEGEN_ENGINE=" + engine + " but that engine is not configured (set LLM_BASE_URL)");
     }
     log.info("Capsules: default generation engine '{}'", engine);
-    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret());
-    if (!webhooks.configured()) {
-      log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
-    }
+    return new Engines(List.copyOf(engines), engine);
+  }
+
+  @Bean
+  CapsuleEngineActivitiesImpl capsuleEngineActivities(Engines engines, BlobStore blobs) {
+    return new CapsuleEngineActivitiesImpl(engines.all(), engines.defaultEngine(), blobs);
+  }
+
+  @Bean
+  CapsuleValidationActivitiesImpl capsuleValidationActivities(
+      ProjectValidator validator, Engines engines, BlobStore blobs) {
     // The offline engine's templates are ours: their generated tests may run. LLM output is only
     // compiled and parsed, never executed on the worker.
     ProjectValidator checksOnly =
         new RealChecksValidator(Toolchains.defaults().withRunTests(false));
-    return new CapsuleActivitiesImpl(
-        engines,
-        engine,
+    return new CapsuleValidationActivitiesImpl(
         name -> OfflineEngine.NAME.equals(name) ? validator : checksOnly,
-        blobs,
-        jdbc,
-        webhooks);
+        engines.defaultEngine(),
+        blobs);
+  }
+
+  @Bean
+  CapsuleStorageActivitiesImpl capsuleStorageActivities(BlobStore blobs, JdbcTemplate jdbc) {
+    return new CapsuleStorageActivitiesImpl(blobs, jdbc);
+  }
+
+  @Bean
+  CapsuleEventActivitiesImpl capsuleEventActivities(
+      JdbcTemplate jdbc, WorkerProperties properties) {
+    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret());
+    if (!webhooks.configured()) {
+      log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
+    }
+    return new CapsuleEventActivitiesImpl(jdbc, webhooks);
   }
 }

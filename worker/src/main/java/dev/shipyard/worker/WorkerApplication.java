@@ -1,5 +1,6 @@
 package dev.shipyard.worker;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -7,9 +8,10 @@ import org.springframework.boot.autoconfigure.r2dbc.R2dbcAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * The Shipyard worker: polls the task queues of {@code worker.yml}, runs workflows and activities,
- * and serves only health and Prometheus metrics over HTTP. Configuration lives in {@code
- * worker.yml} (not application.yml, so the api and the worker can share one classpath).
+ * The Shipyard worker: polls the task queues of {@code WorkerRegistry} (one Temporal worker per
+ * queue, see {@link WorkerRegistration}), runs workflows and activities, and serves only health and
+ * Prometheus metrics over HTTP. Configuration lives in {@code worker.yml} (not application.yml, so
+ * the api and the worker can share one classpath).
  */
 @SpringBootApplication(
     exclude = R2dbcAutoConfiguration.class,
@@ -29,7 +31,9 @@ public class WorkerApplication {
 
   public static void main(String[] args) {
     SpringApplication app = new SpringApplication(WorkerApplication.class);
-    app.setDefaultProperties(Map.of("spring.config.name", CONFIG_NAME));
+    Map<String, Object> defaults = new LinkedHashMap<>(WorkerRegistration.properties());
+    defaults.put("spring.config.name", CONFIG_NAME);
+    app.setDefaultProperties(defaults);
     app.run(args);
   }
 }

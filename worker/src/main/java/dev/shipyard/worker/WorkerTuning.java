@@ -1,5 +1,6 @@
 package dev.shipyard.worker;
 
+import dev.shipyard.workflows.TaskQueues;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
@@ -9,14 +10,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Worker options applied to every task queue's worker, from {@code shipyard.worker.*}. */
+/**
+ * Worker options applied to every task queue's worker, from {@code shipyard.worker.*}: the CPU
+ * queue has its own activity limit.
+ */
 @Configuration(proxyBeanMethods = false)
 class WorkerTuning {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerTuning.class);
 
   /**
-   * @param maxConcurrentActivities activity executions at once, per task queue
+   * @param maxConcurrentActivities activity executions at once, per task queue (except the CPU
+   *     queue)
+   * @param cpuMaxConcurrentActivities activity executions at once on the CPU queue ({@link
+   *     TaskQueues#CPU}); 0 or less means the number of cores
    * @param maxConcurrentWorkflowTasks workflow tasks at once, per task queue
    * @param stickyQueueScheduleToStartTimeout set to 0s against Temporal's Java test server, which
    *     never times out sticky queues: otherwise a restarted worker strands its workflows
@@ -24,14 +31,27 @@ class WorkerTuning {
   @ConfigurationProperties("shipyard.worker")
   record Settings(
       int maxConcurrentActivities,
+      int cpuMaxConcurrentActivities,
       int maxConcurrentWorkflowTasks,
-      Duration stickyQueueScheduleToStartTimeout) {}
+      Duration stickyQueueScheduleToStartTimeout) {
+
+    /** The activity limit of a task queue's worker. */
+    int activitiesOn(String taskQueue) {
+      if (!TaskQueues.CPU.equals(taskQueue)) {
+        return maxConcurrentActivities;
+      }
+      return cpuMaxConcurrentActivities > 0
+          ? cpuMaxConcurrentActivities
+          : Runtime.getRuntime().availableProcessors();
+    }
+  }
 
   @Bean
   WorkerOptionsCustomizer shipyardWorkerOptions(Settings settings) {
     return (WorkerOptions.Builder builder, String workerName, String taskQueue) -> {
+      int activities = settings.activitiesOn(taskQueue);
       builder
-          .setMaxConcurrentActivityExecutionSize(settings.maxConcurrentActivities())
+          .setMaxConcurrentActivityExecutionSize(activities)
           .setMaxConcurrentWorkflowTaskExecutionSize(settings.maxConcurrentWorkflowTasks());
       if (settings.stickyQueueScheduleToStartTimeout() != null) {
         builder.setStickyQueueScheduleToStartTimeout(settings.stickyQueueScheduleToStartTimeout());
@@ -39,7 +59,7 @@ class WorkerTuning {
       log.info(
           "Worker for task queue {}: {} activities, {} workflow tasks at once",
           taskQueue,
-          settings.maxConcurrentActivities(),
+          activities,
           settings.maxConcurrentWorkflowTasks());
       return builder;
     };

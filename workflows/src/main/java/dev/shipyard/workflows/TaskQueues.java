@@ -1,16 +1,26 @@
 package dev.shipyard.workflows;
 
 /**
- * Every Temporal task queue Shipyard uses, one per feature. The API starts workflows on these
- * queues and the worker polls them (worker.yml lists which workflows and activities each serves).
+ * Every Temporal task queue Shipyard uses, by resource class: a queue's worker has its own
+ * concurrency limit, so a burst of compiles never delays a status write. {@link WorkerRegistry}
+ * says which workflows and activities each serves.
  */
 public final class TaskQueues {
 
-  /** Platform-wide activities every workflow may call, such as the run projection. */
+  /**
+   * Short I/O: bookkeeping (the run projection), object storage and events (webhooks). Many at
+   * once.
+   */
   public static final String PLATFORM = "shipyard-platform";
 
-  /** Capsule generation: plan, generate, validate (compilers, parsers), refine, store. */
+  /** Capsule generation workflows and their engine steps (plan, generate, refine: LLM calls). */
   public static final String CAPSULES = "shipyard-capsules";
+
+  /**
+   * CPU-heavy steps: validation (compilers, parsers, generated tests) now; builds and analyses
+   * next. Its worker runs at most as many activities at once as the machine has cores (default).
+   */
+  public static final String CPU = "shipyard-cpu";
 
   private TaskQueues() {}
 }

@@ -5,7 +5,8 @@ import dev.shipyard.workflows.platform.RunProjection;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The worker's single writer of status projections: upserts {@code workflow_runs} rows over JDBC.
+ * The worker's single writer of run status: upserts {@code workflow_runs} rows over JDBC, ignoring
+ * any update whose sequence is not newer than the stored one (retries and replays are harmless).
  * The schema belongs to the API's Flyway migrations.
  */
 public class JdbcProjectionActivities implements ProjectionActivities {
@@ -13,12 +14,14 @@ public class JdbcProjectionActivities implements ProjectionActivities {
   private static final String UPSERT =
       """
       INSERT INTO workflow_runs
-          (workflow_id, kind, tenant_id, owner_id, status, details, sequence, started_at, updated_at,
-           closed_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, now(), now(), CASE WHEN ? THEN now() END)
+          (workflow_id, kind, tenant_id, owner_id, status, phase, details, error, sequence,
+           started_at, updated_at, closed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now(), CASE WHEN ? THEN now() END)
       ON CONFLICT (workflow_id) DO UPDATE SET
           status = EXCLUDED.status,
+          phase = EXCLUDED.phase,
           details = EXCLUDED.details,
+          error = EXCLUDED.error,
           sequence = EXCLUDED.sequence,
           updated_at = now(),
           closed_at = EXCLUDED.closed_at
@@ -40,7 +43,9 @@ public class JdbcProjectionActivities implements ProjectionActivities {
         p.tenantId(),
         p.ownerId(),
         p.status().value(),
+        p.phase(),
         p.details(),
+        p.error(),
         p.sequence(),
         p.status().isTerminal());
   }

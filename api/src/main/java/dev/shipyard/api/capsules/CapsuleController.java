@@ -7,8 +7,6 @@ import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.workflows.capsules.GenerationResult;
-import dev.shipyard.workflows.capsules.Preview;
-import dev.shipyard.workflows.capsules.ValidationReport;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -103,14 +101,19 @@ class CapsuleController {
             webhook);
     return service
         .start(caller, order, service.syncWait())
-        .map(
+        .flatMap(
             started -> {
               if (started.outcome() instanceof CapsuleGenerations.Outcome.Done done) {
-                return ResponseEntity.ok(created(started, done.result()));
+                // The full validation and preview are in the capsule row: the workflow's result
+                // carries bounded summaries only.
+                return store
+                    .require(caller, started.capsuleId())
+                    .map(row -> ResponseEntity.ok(created(started, done.result(), row)));
               }
               if (started.outcome() instanceof CapsuleGenerations.Outcome.Failed failed) {
-                throw new ApiException(
-                    HttpStatus.UNPROCESSABLE_ENTITY, "GENERATION_FAILED", failed.reason());
+                return Mono.error(
+                    new ApiException(
+                        HttpStatus.UNPROCESSABLE_ENTITY, "GENERATION_FAILED", failed.reason()));
               }
               Map<String, Object> body = new LinkedHashMap<>();
               body.put("capsule_id", started.capsuleId());
@@ -119,31 +122,26 @@ class CapsuleController {
               body.put("job_id", started.capsuleId());
               body.put("status_url", "/capsule/" + started.capsuleId());
               body.put("progress_url", "/capsule/" + started.capsuleId() + "/generation");
-              return ResponseEntity.accepted()
-                  .location(URI.create("/capsule/" + started.capsuleId()))
-                  .body(body);
+              return Mono.just(
+                  ResponseEntity.accepted()
+                      .location(URI.create("/capsule/" + started.capsuleId()))
+                      .body(body));
             });
   }
 
   /** capsules-api.md §1 response. */
-  static Map<String, Object> created(CapsuleService.Started started, GenerationResult result) {
-    ValidationReport report = result.validation();
-    Map<String, Object> validation = new LinkedHashMap<>();
-    validation.put("passed", report.passed());
-    validation.put("score", report.score());
-    validation.put("production_ready", report.productionReady());
-    validation.put("issues", report.issues());
-    validation.put("recommendations", report.recommendations());
+  static Map<String, Object> created(
+      CapsuleService.Started started, GenerationResult result, CapsuleRecord row) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("capsule_id", started.capsuleId());
     body.put("request_id", started.requestId());
     body.put("robust_generation", true);
     body.put("refinement_iterations", Math.max(0, result.iterations().size() - 1));
-    body.put("validation", validation);
+    body.put("validation", publicValidation(row.validation()));
     body.put("files_generated", result.files().fileCount());
-    body.put("confidence_score", report.score());
+    body.put("confidence_score", result.validation().score());
     body.put("languages", List.of(result.plan().language()));
-    body.put("preview", Preview.of(result.files().paths()));
+    body.put("preview", row.preview());
     return body;
   }
 

@@ -1,17 +1,21 @@
 package dev.shipyard.api.capsules;
 
+import dev.shipyard.workflows.capsules.CapsuleStatus;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A row of {@code capsules}, with its JSON columns parsed. */
+/**
+ * A row of {@code capsules}, with its JSON columns parsed, and its status and error from the
+ * capsule's run ({@code workflow_runs}).
+ */
 record CapsuleRecord(
     String id,
     String requestId,
     String tenantId,
     UUID ownerId,
-    String status,
+    CapsuleStatus state,
     String description,
     String requirements,
     String projectName,
@@ -32,7 +36,12 @@ record CapsuleRecord(
     OffsetDateTime createdAt,
     OffsetDateTime updatedAt) {
 
+  /** The status as the API shows it: {@code queued}, ..., {@code stored}, {@code failed}, ... */
+  String status() {
+    return state.value();
+  }
+
   boolean finished() {
-    return "stored".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+    return state.finished();
   }
 }

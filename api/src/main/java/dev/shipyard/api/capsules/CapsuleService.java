@@ -101,7 +101,7 @@ class CapsuleService {
                 .onErrorResume(
                     e ->
                         store
-                            .markFailed(capsuleId, "could not start: " + e.getMessage())
+                            .markFailed(request.workflowId(), "could not start: " + e.getMessage())
                             .then(
                                 Mono.error(
                                     new ApiException(

@@ -2,7 +2,10 @@ package dev.shipyard.api.capsules;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.api.runs.WorkflowRuns;
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.workflows.capsules.CapsuleStatus;
+import dev.shipyard.workflows.platform.RunStatus;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.io.IOException;
@@ -25,6 +28,15 @@ import reactor.core.publisher.Mono;
 @Component
 class CapsuleStore {
 
+  /**
+   * Capsules with their status, which lives in the capsule's run of {@code workflow_runs} (the one
+   * status path): a derived table named {@code capsules}, so the scope and ordering apply as to the
+   * table.
+   */
+  static final String WITH_STATUS =
+      "(SELECT c.*, r.status AS run_status, r.phase AS run_phase, r.error AS run_error"
+          + " FROM capsules c LEFT JOIN workflow_runs r ON r.workflow_id = c.workflow_id) capsules";
+
   /** The scope condition; binds {@code :tenant}, {@code :wholeTenant} and {@code :caller}. */
   static final String VISIBLE = " tenant_id = :tenant AND (:wholeTenant OR owner_id = :caller)";
 
@@ -34,17 +46,23 @@ class CapsuleStore {
   private final DatabaseClient db;
   private final ObjectMapper json;
 
-  CapsuleStore(DatabaseClient db, ObjectMapper json) {
+  private final WorkflowRuns runs;
+
+  CapsuleStore(DatabaseClient db, ObjectMapper json, WorkflowRuns runs) {
     this.db = db;
     this.json = json;
+    this.runs = runs;
   }
 
-  /** A new capsule row, or false when one with this ID exists (a repeated request). */
+  /**
+   * A new capsule row and its run (queued), or false when a capsule with this ID exists (a repeated
+   * request).
+   */
   Mono<Boolean> insert(NewCapsule capsule) {
     return db.sql(
-            "INSERT INTO capsules (id, request_id, tenant_id, owner_id, status, description,"
+            "INSERT INTO capsules (id, request_id, tenant_id, owner_id, description,"
                 + " requirements, project_name, constraints, metadata, engine, target_score,"
-                + " webhook_url, workflow_id) VALUES (:id, :request, :tenant, :owner, 'queued',"
+                + " webhook_url, workflow_id) VALUES (:id, :request, :tenant, :owner,"
                 + " :description, :requirements, :project, :constraints, :metadata, :engine,"
                 + " :target, :webhook, :workflow) ON CONFLICT (id) DO NOTHING")
         .bind("id", capsule.id())
@@ -62,7 +80,17 @@ class CapsuleStore {
         .bind("workflow", capsule.workflowId())
         .fetch()
         .rowsUpdated()
-        .map(n -> n > 0);
+        .flatMap(
+            n ->
+                n == 0
+                    ? Mono.just(false)
+                    : runs.open(
+                            capsule.workflowId(),
+                            CapsuleStatus.KIND,
+                            capsule.tenantId(),
+                            capsule.ownerId().toString(),
+                            CapsuleStatus.QUEUED.value())
+                        .thenReturn(true));
   }
 
   /** What a new capsule row holds. */
@@ -81,17 +109,14 @@ class CapsuleStore {
       String webhookUrl,
       String workflowId) {}
 
-  Mono<Void> markFailed(String id, String error) {
-    return db.sql(
-            "UPDATE capsules SET status = 'failed', error = :error, updated_at = now()"
-                + " WHERE id = :id AND status NOT IN ('stored', 'cancelled', 'failed')")
-        .bind("id", id)
-        .bind("error", error)
-        .then();
+  /** Marks the run of a capsule whose workflow could not be started failed. */
+  Mono<Void> markFailed(String workflowId, String error) {
+    return runs.close(workflowId, RunStatus.FAILED, error, System.currentTimeMillis()).then();
   }
 
   Mono<CapsuleRecord> find(Caller caller, String id) {
-    return bindScope(db.sql("SELECT * FROM capsules WHERE id = :id AND" + VISIBLE), caller)
+    return bindScope(
+            db.sql("SELECT * FROM " + WITH_STATUS + " WHERE id = :id AND" + VISIBLE), caller)
         .bind("id", id)
         .map(this::map)
         .one();
@@ -109,7 +134,9 @@ class CapsuleStore {
   Flux<CapsuleRecord> list(Caller caller, UUID userId, String orderBy, int limit, long offset) {
     return bindScope(
             db.sql(
-                "SELECT * FROM capsules WHERE"
+                "SELECT * FROM "
+                    + WITH_STATUS
+                    + " WHERE"
                     + VISIBLE
                     + " AND (CAST(:user AS uuid) IS NULL OR owner_id = CAST(:user AS uuid))"
                     + " ORDER BY "
@@ -149,7 +176,8 @@ class CapsuleStore {
         row.get("request_id", String.class),
         row.get("tenant_id", String.class),
         row.get("owner_id", UUID.class),
-        row.get("status", String.class),
+        CapsuleStatus.of(
+            RunStatus.of(row.get("run_status", String.class)), row.get("run_phase", String.class)),
         row.get("description", String.class),
         row.get("requirements", String.class),
         row.get("project_name", String.class),
@@ -165,7 +193,7 @@ class CapsuleStore {
         read(row.get("preview", Json.class), MAP),
         read(row.get("iterations", Json.class), LIST),
         row.get("refinement_iterations", Integer.class),
-        row.get("error", String.class),
+        row.get("run_error", String.class),
         row.get("workflow_id", String.class),
         row.get("created_at", OffsetDateTime.class),
         row.get("updated_at", OffsetDateTime.class));

@@ -2,6 +2,7 @@ package dev.shipyard.api.runs;
 
 import com.google.protobuf.util.Timestamps;
 import dev.shipyard.api.config.ShipyardProperties;
+import dev.shipyard.workflows.platform.RunStatus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -21,27 +22,33 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * At startup, brings {@code workflow_runs} rows that say "running" in line with Temporal: a run
- * whose workflow no longer exists (the local Java test server keeps nothing across restarts) is
- * marked failed with that reason, and a run Temporal has already closed gets its final status.
- * Without this, such rows would show "running" forever.
+ * At startup, brings {@code workflow_runs} rows of every kind (capsule generations, probes, and
+ * every feature that follows) that say "running" in line with Temporal: a run whose workflow no
+ * longer exists (the local Java test server keeps nothing across restarts) is marked failed with
+ * that reason, and a run Temporal has already closed gets its final status. Without this, such rows
+ * would show "running" forever.
  */
 @Component
 public class WorkflowRunReconciler {
 
-  static final String GONE_REASON =
+  public static final String GONE_REASON =
       "workflow no longer exists in Temporal (the local Temporal test server keeps nothing across"
           + " restarts)";
 
   private static final Logger log = LoggerFactory.getLogger(WorkflowRunReconciler.class);
 
   private final DatabaseClient db;
+  private final WorkflowRuns runs;
   private final WorkflowServiceStubs temporal;
   private final String namespace;
 
   WorkflowRunReconciler(
-      DatabaseClient db, WorkflowServiceStubs temporal, ShipyardProperties properties) {
+      DatabaseClient db,
+      WorkflowRuns runs,
+      WorkflowServiceStubs temporal,
+      ShipyardProperties properties) {
     this.db = db;
+    this.runs = runs;
     this.temporal = temporal;
     this.namespace = properties.temporal().namespace();
   }
@@ -58,9 +65,10 @@ public class WorkflowRunReconciler {
             e -> log.error("Reconciling workflow runs failed", e));
   }
 
-  /** Reconciles every running row; emits how many rows changed. */
+  /** Reconciles every running row, of every kind; emits how many rows changed. */
   public Mono<Long> reconcile() {
-    return db.sql("SELECT workflow_id FROM workflow_runs WHERE status = 'running'")
+    return db.sql("SELECT workflow_id FROM workflow_runs WHERE status = :running")
+        .bind("running", RunStatus.RUNNING.value())
         .map(row -> row.get("workflow_id", String.class))
         .all()
         .concatMap(this::reconcileOne)
@@ -76,7 +84,7 @@ public class WorkflowRunReconciler {
               if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
                 return Mono.just(0L);
               }
-              return markClosed(
+              return runs.close(
                   workflowId,
                   finalStatus(status),
                   "closed in Temporal as "
@@ -87,7 +95,8 @@ public class WorkflowRunReconciler {
             StatusRuntimeException.class,
             e ->
                 e.getStatus().getCode() == Status.Code.NOT_FOUND
-                    ? markClosed(workflowId, "failed", GONE_REASON, System.currentTimeMillis())
+                    ? runs.close(
+                        workflowId, RunStatus.FAILED, GONE_REASON, System.currentTimeMillis())
                     : Mono.error(e));
   }
 
@@ -102,27 +111,11 @@ public class WorkflowRunReconciler {
                 .build());
   }
 
-  private Mono<Long> markClosed(String workflowId, String status, String details, long closedAt) {
-    return db.sql(
-            """
-            UPDATE workflow_runs
-               SET status = :status, details = :details, updated_at = now(),
-                   closed_at = to_timestamp(:closedAt / 1000.0)
-             WHERE workflow_id = :id AND status = 'running'
-            """)
-        .bind("status", status)
-        .bind("details", details)
-        .bind("closedAt", (double) closedAt)
-        .bind("id", workflowId)
-        .fetch()
-        .rowsUpdated();
-  }
-
-  private static String finalStatus(WorkflowExecutionStatus status) {
+  private static RunStatus finalStatus(WorkflowExecutionStatus status) {
     return switch (status) {
-      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> "completed";
-      case WORKFLOW_EXECUTION_STATUS_CANCELED -> "cancelled";
-      default -> "failed";
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> RunStatus.COMPLETED;
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> RunStatus.CANCELLED;
+      default -> RunStatus.FAILED;
     };
   }
 }

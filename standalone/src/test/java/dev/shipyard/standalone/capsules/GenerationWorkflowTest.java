@@ -3,11 +3,15 @@ package dev.shipyard.standalone.capsules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shipyard.activities.capsules.CapsuleActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.GenerationSpec;
 import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.storage.BlobStore;
 import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.activities.validation.ProjectValidator;
@@ -15,6 +19,7 @@ import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.TestWorkers;
 import dev.shipyard.workflows.ShipyardSearchAttributes;
 import dev.shipyard.workflows.TaskQueues;
 import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflow;
@@ -32,7 +37,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,10 +112,7 @@ class GenerationWorkflowTest {
         .filteredOn(c -> planting.broken.equals(c.file()))
         .allMatch(c -> c.status() == CheckStatus.PASSED);
 
-    assertThat(
-            jdbc.queryForObject(
-                "SELECT status FROM capsules WHERE id = ?", String.class, request.capsuleId()))
-        .isEqualTo("stored");
+    assertThat(TestWorkers.capsuleStatus(jdbc, request.capsuleId())).isEqualTo("stored");
     assertThat(
             jdbc.queryForObject(
                 "SELECT refinement_iterations FROM capsules WHERE id = ?",
@@ -139,10 +140,7 @@ class GenerationWorkflowTest {
     assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(GenerationResult.class))
         .isInstanceOf(WorkflowFailedException.class)
         .hasCauseInstanceOf(CanceledFailure.class);
-    assertThat(
-            jdbc.queryForObject(
-                "SELECT status FROM capsules WHERE id = ?", String.class, request.capsuleId()))
-        .isEqualTo("cancelled");
+    assertThat(TestWorkers.capsuleStatus(jdbc, request.capsuleId())).isEqualTo("cancelled");
     // The engine's thread was interrupted: the step stopped instead of running on.
     assertThat(blocking.interrupted.await(30, TimeUnit.SECONDS)).isTrue();
 
@@ -151,16 +149,14 @@ class GenerationWorkflowTest {
   }
 
   private WorkflowClient start(GenerationEngine engine) {
-    Worker worker = env.newWorker(TaskQueues.CAPSULES);
-    worker.registerWorkflowImplementationTypes(CapsuleGenerationWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new CapsuleActivitiesImpl(
-            List.of(engine),
-            engine.name(),
-            name -> validator,
-            blobs,
-            jdbc,
-            new WebhookSender(null)));
+    TestWorkers.register(
+        env,
+        List.of(
+            new CapsuleEngineActivitiesImpl(List.of(engine), engine.name(), blobs),
+            new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
+            new CapsuleStorageActivitiesImpl(blobs, jdbc),
+            new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
+            new JdbcProjectionActivities(jdbc)));
     env.start();
     return env.getWorkflowClient();
   }
@@ -192,8 +188,8 @@ class GenerationWorkflowTest {
             engine,
             null);
     jdbc.update(
-        "INSERT INTO capsules (id, request_id, tenant_id, owner_id, status, description, engine,"
-            + " target_score, workflow_id) VALUES (?, ?, ?, ?, 'queued', ?, ?, 0.9, ?)",
+        "INSERT INTO capsules (id, request_id, tenant_id, owner_id, description, engine,"
+            + " target_score, workflow_id) VALUES (?, ?, ?, ?, ?, ?, 0.9, ?)",
         capsuleId,
         request.requestId(),
         owner.tenantId(),

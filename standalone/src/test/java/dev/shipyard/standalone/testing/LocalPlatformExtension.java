@@ -5,7 +5,9 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.shipyard.standalone.LocalPlatform;
+import dev.shipyard.worker.WorkerRegistration;
 import dev.shipyard.workflows.TaskQueues;
+import dev.shipyard.workflows.WorkerRegistry.WorkflowBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,23 +62,17 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   public static final String ADMIN_EMAIL = "root-admin@shipyard.test";
   public static final String ADMIN_PASSWORD = "Operator-passw0rd!";
 
-  /** The worker's task queues in tests: the real ones plus the test workflows. */
-  static final Map<String, Object> WORKER_PROPERTIES =
-      Map.of(
-          "spring.temporal.workers[0].task-queue",
-          TaskQueues.PLATFORM,
-          "spring.temporal.workers[0].activity-beans[0]",
-          "projectionActivities",
-          "spring.temporal.workers[0].workflow-classes[0]",
-          ProbeWorkflowImpl.class.getName(),
-          "spring.temporal.workers[1].task-queue",
-          TaskQueues.CAPSULES,
-          "spring.temporal.workers[1].activity-beans[0]",
-          "capsuleActivities",
-          "spring.temporal.workers[1].workflow-classes[0]",
-          "dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl",
-          "WEBHOOK_SIGNING_SECRET",
-          WEBHOOK_SECRET);
+  /** The worker's task queues in tests: the registry's plus the test workflows. */
+  static final Map<String, Object> WORKER_PROPERTIES = workerProperties();
+
+  private static Map<String, Object> workerProperties() {
+    Map<String, Object> props =
+        new java.util.LinkedHashMap<>(
+            WorkerRegistration.properties(
+                List.of(new WorkflowBinding(ProbeWorkflowImpl.class, TaskQueues.PLATFORM))));
+    props.put("WEBHOOK_SIGNING_SECRET", WEBHOOK_SECRET);
+    return Map.copyOf(props);
+  }
 
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(LocalPlatformExtension.class);

@@ -1,128 +1,102 @@
 package dev.shipyard.workflows.capsules;
 
 import dev.shipyard.workflows.ShipyardSearchAttributes;
-import io.temporal.activity.ActivityCancellationType;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import dev.shipyard.workflows.WorkerRegistry;
+import dev.shipyard.workflows.platform.ProjectionActivities;
+import dev.shipyard.workflows.platform.RunProjection;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** See {@link CapsuleGenerationWorkflow}. Deterministic: all I/O is in activities. */
+/**
+ * See {@link CapsuleGenerationWorkflow}. Deterministic: all I/O is in activities, whose task queues
+ * and timeout profiles come from {@link WorkerRegistry}. Every state change is written through the
+ * run projection (the capsule's one status path), with a sequence number that grows by one each
+ * time.
+ */
 public class CapsuleGenerationWorkflowImpl implements CapsuleGenerationWorkflow {
 
-  private static final RetryOptions RETRY =
-      RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(1))
-          .setBackoffCoefficient(2)
-          .setMaximumAttempts(4)
-          .setDoNotRetry(
-              GenerationFailure.UNSUPPORTED_REQUEST.name(),
-              GenerationFailure.ENGINE_OUTPUT_INVALID.name(),
-              GenerationFailure.ENGINE_UNAVAILABLE.name())
-          .build();
+  /** How many issues the Web UI's current details line names. */
+  private static final int ISSUES_IN_DETAILS = 5;
 
-  /** Long steps heartbeat, so a cancel reaches them within seconds. */
-  private final CapsuleActivities steps =
+  private final CapsuleEngineActivities engine =
       Workflow.newActivityStub(
-          CapsuleActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(10))
-              .setHeartbeatTimeout(Duration.ofSeconds(10))
-              .setCancellationType(ActivityCancellationType.TRY_CANCEL)
-              .setRetryOptions(RETRY)
-              .build());
+          CapsuleEngineActivities.class, WorkerRegistry.options(CapsuleEngineActivities.class));
 
-  private final CapsuleActivities bookkeeping =
+  private final CapsuleValidationActivities validation =
       Workflow.newActivityStub(
-          CapsuleActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).build())
-              .build());
+          CapsuleValidationActivities.class,
+          WorkerRegistry.options(CapsuleValidationActivities.class));
 
-  /** Webhook delivery: a few retries, then the capsule stays stored and the failure is shown. */
-  private final CapsuleActivities events =
+  private final CapsuleStorageActivities storage =
       Workflow.newActivityStub(
-          CapsuleActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(1))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(2))
-                      .setBackoffCoefficient(3)
-                      .setMaximumAttempts(5)
-                      .build())
-              .build());
+          CapsuleStorageActivities.class, WorkerRegistry.options(CapsuleStorageActivities.class));
+
+  private final CapsuleEventActivities events =
+      Workflow.newActivityStub(
+          CapsuleEventActivities.class, WorkerRegistry.options(CapsuleEventActivities.class));
+
+  private final ProjectionActivities projection =
+      Workflow.newActivityStub(
+          ProjectionActivities.class, WorkerRegistry.options(ProjectionActivities.class));
 
   private CapsuleStatus status = CapsuleStatus.QUEUED;
   private ProjectPlan plan;
   private final List<Iteration> iterations = new ArrayList<>();
+  private GenerationRequest request;
+  private long sequence;
 
   @Override
   public GenerationResult generate(GenerationRequest request) {
+    this.request = request;
     Workflow.upsertTypedSearchAttributes(
         ShipyardSearchAttributes.TENANT.valueSet(request.tenantId()),
         ShipyardSearchAttributes.OWNER.valueSet(request.userId()),
-        ShipyardSearchAttributes.KIND.valueSet("capsule-generation"));
+        ShipyardSearchAttributes.KIND.valueSet(CapsuleStatus.KIND));
     try {
-      return run(request);
+      return run();
     } catch (ActivityFailure | CanceledFailure e) {
       boolean cancelled = e instanceof CanceledFailure || e.getCause() instanceof CanceledFailure;
       CapsuleStatus end = cancelled ? CapsuleStatus.CANCELLED : CapsuleStatus.FAILED;
       String reason = cancelled ? "cancelled on request" : failureMessage(e);
       // Record the end even though the workflow is being cancelled: a detached scope still runs.
-      Workflow.newDetachedCancellationScope(
-              () -> {
-                enter(end);
-                bookkeeping.recordStatus(request.capsuleId(), end, reason);
-              })
-          .run();
+      Workflow.newDetachedCancellationScope(() -> enter(end, reason, reason)).run();
       throw e;
     }
   }
 
-  private GenerationResult run(GenerationRequest request) {
-    enter(CapsuleStatus.PLANNING);
-    bookkeeping.recordStatus(request.capsuleId(), status, null);
-    plan = steps.plan(request);
-    Workflow.setCurrentDetails(
-        "Plan: "
-            + plan.stack()
-            + ", features "
-            + plan.features()
-            + ", entities "
-            + plan.entities());
+  private GenerationResult run() {
+    enter(CapsuleStatus.PLANNING, "Planning", null);
+    plan = engine.plan(request);
 
-    enter(CapsuleStatus.GENERATING);
-    bookkeeping.recordStatus(request.capsuleId(), status, null);
+    enter(
+        CapsuleStatus.GENERATING,
+        "Plan: " + plan.stack() + ", features " + plan.features() + ", entities " + plan.entities(),
+        null);
     long started = Workflow.currentTimeMillis();
-    FileSet files = steps.generate(request, plan);
-    ValidationReport report = validate(request, files, "generate", started);
+    FileSet files = engine.generate(request, plan);
+    ValidationSummary report = validate(files, "generate", started);
 
     while (!report.productionReady() && iterations.size() < request.maxIterations()) {
-      enter(CapsuleStatus.REFINING);
-      bookkeeping.recordStatus(request.capsuleId(), status, null);
+      enter(CapsuleStatus.REFINING, roundDetails(), null);
       long round = Workflow.currentTimeMillis();
-      FileSet refined = steps.refine(request, plan, files, report);
+      FileSet refined = engine.refine(request, plan, files, report);
       if (refined.digest().equals(files.digest())) {
         break; // the engine has nothing more to change: further rounds would repeat this one
       }
       files = refined;
-      report = validate(request, files, "refine", round);
+      report = validate(files, "refine", round);
     }
 
-    enter(CapsuleStatus.STORING);
-    String version = steps.store(request, plan, files, report, List.copyOf(iterations));
-    enter(CapsuleStatus.STORED);
+    enter(CapsuleStatus.STORING, roundDetails(), null);
+    String version = storage.store(request, plan, files, report, List.copyOf(iterations));
     String stored = "Stored: score " + report.score() + " after " + iterations.size() + " round(s)";
+    enter(CapsuleStatus.STORED, stored, null);
     try {
       events.emitCreated(request, report.score());
-      Workflow.setCurrentDetails(stored);
     } catch (ActivityFailure e) {
       if (e.getCause() instanceof CanceledFailure) {
         throw e;
@@ -133,11 +107,9 @@ public class CapsuleGenerationWorkflowImpl implements CapsuleGenerationWorkflow 
         request.capsuleId(), plan, files, version, report, List.copyOf(iterations));
   }
 
-  private ValidationReport validate(
-      GenerationRequest request, FileSet files, String phase, long roundStarted) {
-    enter(CapsuleStatus.VALIDATING);
-    bookkeeping.recordStatus(request.capsuleId(), status, null);
-    ValidationReport report = steps.validate(request, plan, files);
+  private ValidationSummary validate(FileSet files, String phase, long roundStarted) {
+    enter(CapsuleStatus.VALIDATING, "Validating round " + (iterations.size() + 1), null);
+    ValidationSummary report = validation.validate(request, plan, files);
     iterations.add(
         new Iteration(
             iterations.size() + 1,
@@ -146,21 +118,52 @@ public class CapsuleGenerationWorkflowImpl implements CapsuleGenerationWorkflow 
             report.score(),
             report.productionReady(),
             report.issues(),
+            report.issueCount(),
+            report.reportKey(),
             Workflow.currentTimeMillis() - roundStarted));
-    Workflow.setCurrentDetails(
-        "Round "
-            + iterations.size()
-            + " ("
-            + phase
-            + "): score "
-            + report.score()
-            + (report.issues().isEmpty() ? "" : ", issues: " + report.issues()));
+    Workflow.setCurrentDetails(roundDetails());
     return report;
   }
 
-  private void enter(CapsuleStatus next) {
+  /** The last round in one bounded line, for the Web UI and the projection's details. */
+  private String roundDetails() {
+    if (iterations.isEmpty()) {
+      return null;
+    }
+    Iteration last = iterations.get(iterations.size() - 1);
+    StringBuilder line =
+        new StringBuilder("Round ")
+            .append(last.number())
+            .append(" (")
+            .append(last.phase())
+            .append("): score ")
+            .append(last.score());
+    if (last.issueCount() > 0) {
+      List<String> named =
+          last.issues().subList(0, Math.min(ISSUES_IN_DETAILS, last.issues().size()));
+      line.append(", ").append(last.issueCount()).append(" issue(s): ").append(named);
+    }
+    return line.toString();
+  }
+
+  /** Moves to {@code next}: search attribute, Web UI details and the run projection. */
+  private void enter(CapsuleStatus next, String details, String error) {
     status = next;
     Workflow.upsertTypedSearchAttributes(ShipyardSearchAttributes.STATUS.valueSet(next.value()));
+    if (details != null) {
+      Workflow.setCurrentDetails(details);
+    }
+    projection.recordRun(
+        new RunProjection(
+            request.workflowId(),
+            CapsuleStatus.KIND,
+            request.tenantId(),
+            request.userId(),
+            next.run(),
+            next.value(),
+            details,
+            error,
+            ++sequence));
   }
 
   private static String failureMessage(Exception e) {

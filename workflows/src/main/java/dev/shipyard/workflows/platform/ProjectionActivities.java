@@ -4,10 +4,11 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
 /**
- * The one way workflows write their status into PostgreSQL, so the API can list and filter runs
- * without asking Temporal. Implementations are idempotent: see {@link RunProjection#sequence()}.
+ * The one way workflows write their status into PostgreSQL ({@code workflow_runs}), so the API can
+ * show, list and filter runs without asking Temporal. Implementations are idempotent: see {@link
+ * RunProjection#sequence()}.
  */
-@ActivityInterface
+@ActivityInterface(namePrefix = "Projection")
 public interface ProjectionActivities {
 
   @ActivityMethod

@@ -1,6 +1,12 @@
 package dev.shipyard.workflows.platform;
 
-/** Lifecycle of any Shipyard workflow run, as projected into PostgreSQL. */
+import java.util.Locale;
+
+/**
+ * Lifecycle of any Shipyard workflow run, as projected into {@code workflow_runs}. {@link
+ * #isTerminal()} is the one place that decides which states are terminal: features map their own
+ * phases onto these four (e.g. {@code CapsuleStatus#run()}).
+ */
 public enum RunStatus {
   RUNNING,
   COMPLETED,
@@ -13,6 +19,19 @@ public enum RunStatus {
 
   /** The lower-case name stored in the database and shown in APIs. */
   public String value() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The status stored as {@code value}, or null for null. */
+  public static RunStatus of(String value) {
+    return value == null ? null : valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
+  /** The stored values of the terminal states, for SQL {@code IN} lists. */
+  public static java.util.List<String> terminalValues() {
+    return java.util.Arrays.stream(values())
+        .filter(RunStatus::isTerminal)
+        .map(RunStatus::value)
+        .toList();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.GenerationSpec;
 import dev.shipyard.activities.codegen.SourceFile;
+import dev.shipyard.activities.codegen.UnsupportedRequestException;
 import dev.shipyard.workflows.capsules.CheckResult;
 import dev.shipyard.workflows.capsules.ProjectPlan;
 import dev.shipyard.workflows.capsules.ValidationReport;
@@ -90,7 +91,7 @@ public final class LlmEngine implements GenerationEngine {
             stack = pinnedStack.get();
           } else if (proposed.equals("unsupported")) {
             String reason = text(root, "unsupported_reason");
-            throw new IllegalArgumentException(
+            throw new UnsupportedRequestException(
                 "The request cannot be built with a supported stack ("
                     + Stacks.ids()
                     + ")"

@@ -1,6 +1,7 @@
 package dev.shipyard.activities.codegen.llm;
 
 import dev.shipyard.activities.codegen.GenerationSpec;
+import dev.shipyard.activities.codegen.UnsupportedRequestException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,7 +39,7 @@ final class Stacks {
           byId(stackId)
               .orElseThrow(
                   () ->
-                      new IllegalArgumentException(
+                      new UnsupportedRequestException(
                           "Unsupported stack \"" + stackId + "\"; supported: " + ids()));
     }
     Stack byLanguage = null;
@@ -49,7 +50,7 @@ final class Stacks {
             case "java" -> JAVA_SPRING_BOOT;
             case "javascript", "js", "node", "nodejs", "node.js" -> NODE_EXPRESS;
             default ->
-                throw new IllegalArgumentException(
+                throw new UnsupportedRequestException(
                     "Unsupported language \""
                         + language
                         + "\"; supported: python, java, javascript");
@@ -63,7 +64,7 @@ final class Stacks {
             case "spring-boot", "spring boot", "springboot", "spring" -> JAVA_SPRING_BOOT;
             case "express", "expressjs", "express.js" -> NODE_EXPRESS;
             default ->
-                throw new IllegalArgumentException(
+                throw new UnsupportedRequestException(
                     "Unsupported framework \""
                         + framework
                         + "\"; supported: fastapi, spring-boot, express");
@@ -75,7 +76,7 @@ final class Stacks {
         continue;
       }
       if (chosen != null && chosen != s) {
-        throw new IllegalArgumentException(
+        throw new UnsupportedRequestException(
             "Contradictory constraints: "
                 + describe(stackId, language, framework)
                 + " do not name one stack; supported: "
@@ -99,7 +100,7 @@ final class Stacks {
           case "sqlite", "sqlite3" -> "sqlite";
           case "none", "no", "nodb" -> "none";
           default ->
-              throw new IllegalArgumentException(
+              throw new UnsupportedRequestException(
                   "Unsupported database \""
                       + database
                       + "\"; supported: postgresql, mysql, sqlite, none");

@@ -3,6 +3,7 @@ package dev.shipyard.activities.codegen.offline;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.GenerationSpec;
 import dev.shipyard.activities.codegen.SourceFile;
+import dev.shipyard.activities.codegen.UnsupportedRequestException;
 import dev.shipyard.workflows.capsules.CheckResult;
 import dev.shipyard.workflows.capsules.CheckStatus;
 import dev.shipyard.workflows.capsules.ProjectPlan;
@@ -58,11 +59,11 @@ public final class OfflineEngine implements GenerationEngine {
   public List<SourceFile> generate(ProjectPlan plan, GenerationSpec spec) {
     Stack stack = stacks.byId(plan.stack());
     if (plan.entities().isEmpty()) {
-      throw new IllegalArgumentException("The plan names no entity");
+      throw new UnsupportedRequestException("The plan names no entity");
     }
     for (String entity : plan.entities()) {
       if (!EntityCatalog.isUsableName(entity)) {
-        throw new IllegalArgumentException(
+        throw new UnsupportedRequestException(
             "Entity name '" + entity + "' is not usable in generated code");
       }
     }

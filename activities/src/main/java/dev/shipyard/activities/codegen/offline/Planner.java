@@ -1,6 +1,7 @@
 package dev.shipyard.activities.codegen.offline;
 
 import dev.shipyard.activities.codegen.GenerationSpec;
+import dev.shipyard.activities.codegen.UnsupportedRequestException;
 import dev.shipyard.workflows.capsules.ProjectPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -156,7 +157,7 @@ final class Planner {
         case "sqlite", "sqlite3" -> "sqlite";
         case "none", "memory", "in-memory", "inmemory" -> "none";
         default ->
-            throw new IllegalArgumentException(
+            throw new UnsupportedRequestException(
                 "Unsupported database '"
                     + constraint
                     + "': the offline engine supports postgresql, mysql, sqlite or none");
@@ -202,7 +203,7 @@ final class Planner {
       case "true", "yes", "on", "1", "required", "enabled" -> true;
       case "false", "no", "off", "0", "none", "disabled" -> false;
       default ->
-          throw new IllegalArgumentException(
+          throw new UnsupportedRequestException(
               "Constraint '" + name + "' must be true or false, not '" + value + "'");
     };
   }
@@ -221,7 +222,7 @@ final class Planner {
           continue;
         }
         if (!EntityCatalog.isUsableName(noun)) {
-          throw new IllegalArgumentException(
+          throw new UnsupportedRequestException(
               "Entity name '"
                   + raw.trim()
                   + "' is not usable: use lowercase letters and digits, starting with a letter,"
@@ -258,7 +259,7 @@ final class Planner {
       if (value != null && !value.isBlank()) {
         String slug = slug(List.of(WORD.split(value.toLowerCase(Locale.ROOT))));
         if (slug.isEmpty() || !Character.isLetter(slug.charAt(0))) {
-          throw new IllegalArgumentException(
+          throw new UnsupportedRequestException(
               "Project name '" + value + "' must start with a letter");
         }
         return slug;

@@ -1,5 +1,6 @@
 package dev.shipyard.activities.codegen.offline;
 
+import dev.shipyard.activities.codegen.UnsupportedRequestException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,7 +52,7 @@ final class StackCatalog {
     if (byLanguage.isPresent()
         && byFramework.isPresent()
         && byLanguage.get() != byFramework.get()) {
-      throw new IllegalArgumentException(
+      throw new UnsupportedRequestException(
           "Framework '"
               + framework
               + "' is not available for language '"

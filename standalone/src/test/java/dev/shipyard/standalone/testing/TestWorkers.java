@@ -1,0 +1,58 @@
+package dev.shipyard.standalone.testing;
+
+import dev.shipyard.workflows.WorkerRegistry;
+import dev.shipyard.workflows.WorkerRegistry.ActivityBinding;
+import dev.shipyard.workflows.WorkerRegistry.WorkflowBinding;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Workers on Temporal's test environment laid out as {@link WorkerRegistry} says (each workflow and
+ * activity on its task queue), with the activity implementations a test chooses.
+ */
+public final class TestWorkers {
+
+  private TestWorkers() {}
+
+  /**
+   * Registers every workflow of the registry and, for every registered activity interface, the
+   * implementation of {@code activities} that implements it (each must have one).
+   */
+  public static void register(TestWorkflowEnvironment env, List<Object> activities) {
+    Map<String, Worker> workers = new LinkedHashMap<>();
+    for (String queue : WorkerRegistry.taskQueues()) {
+      workers.put(queue, env.newWorker(queue));
+    }
+    for (WorkflowBinding w : WorkerRegistry.WORKFLOWS) {
+      workers.get(w.taskQueue()).registerWorkflowImplementationTypes(w.implementation());
+    }
+    for (ActivityBinding a : WorkerRegistry.ACTIVITIES) {
+      Object impl =
+          activities.stream()
+              .filter(a.activityInterface()::isInstance)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "No implementation of " + a.activityInterface().getSimpleName()));
+      workers.get(a.taskQueue()).registerActivitiesImplementations(impl);
+    }
+  }
+
+  /** A capsule's status as the API shows it, from its run in {@code workflow_runs}. */
+  public static String capsuleStatus(JdbcTemplate jdbc, String capsuleId) {
+    Map<String, Object> row =
+        jdbc.queryForMap(
+            "SELECT r.status, r.phase FROM capsules c"
+                + " LEFT JOIN workflow_runs r ON r.workflow_id = c.workflow_id WHERE c.id = ?",
+            capsuleId);
+    return dev.shipyard.workflows.capsules.CapsuleStatus.of(
+            dev.shipyard.workflows.platform.RunStatus.of((String) row.get("status")),
+            (String) row.get("phase"))
+        .value();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.shipyard.workflows;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/**
+ * The timeout profiles of activities. Every activity interface gets one in {@link WorkerRegistry};
+ * workflows take their stubs from {@link WorkerRegistry#options(Class)}, never build options of
+ * their own.
+ */
+public enum ActivityProfile {
+
+  /**
+   * Short database writes (status projections): 30 s per attempt, up to 10 attempts, no heartbeat.
+   */
+  BOOKKEEPING(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .setMaximumAttempts(10)
+                  .build())
+          .build()),
+
+  /**
+   * Long steps (engine calls, compiling, storing many files): up to 10 minutes per attempt, and a
+   * heartbeat at least every 10 s, which every implementation sends through the one shared helper
+   * ({@code activities/.../common/Heartbeats}); a cancel reaches the step at its next heartbeat. Up
+   * to 4 attempts for failures that may pass (a lost worker, a heartbeat timeout, a storage
+   * hiccup); typed failures that cannot pass are non-retryable.
+   */
+  LONG_STEP(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setHeartbeatTimeout(Duration.ofSeconds(10))
+          .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumAttempts(4)
+                  .build())
+          .build()),
+
+  /**
+   * Outgoing events (webhooks): 1 minute per attempt (the HTTP call has its own timeout), 5
+   * attempts 2 s, 6 s, 18 s, 54 s apart; a failure never fails the run that emits it.
+   */
+  DELIVERY(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(2))
+                  .setBackoffCoefficient(3)
+                  .setMaximumAttempts(5)
+                  .build())
+          .build());
+
+  private final ActivityOptions options;
+
+  ActivityProfile(ActivityOptions options) {
+    this.options = options;
+  }
+
+  /** The profile's options, without a task queue. */
+  public ActivityOptions options() {
+    return options;
+  }
+
+  /** Whether activities of this profile must heartbeat (they have a heartbeat timeout). */
+  public boolean heartbeats() {
+    return options.getHeartbeatTimeout() != null && !options.getHeartbeatTimeout().isZero();
+  }
+}

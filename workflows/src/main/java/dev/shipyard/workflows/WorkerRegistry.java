@@ -1,0 +1,88 @@
+package dev.shipyard.workflows;
+
+import dev.shipyard.workflows.capsules.CapsuleEngineActivities;
+import dev.shipyard.workflows.capsules.CapsuleEventActivities;
+import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl;
+import dev.shipyard.workflows.capsules.CapsuleStorageActivities;
+import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
+import dev.shipyard.workflows.platform.ProjectionActivities;
+import io.temporal.activity.ActivityOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one registration of Shipyard: which workflow implementations and which activity interfaces
+ * run on which task queue, and each activity's timeout profile. The worker builds its Temporal
+ * workers from it, the local platform and the tests read it, and workflows take their activity
+ * options (task queue and profile) from it. A new feature adds its lines here.
+ */
+public final class WorkerRegistry {
+
+  /** A workflow implementation and the task queue whose worker runs it. */
+  public record WorkflowBinding(Class<?> implementation, String taskQueue) {}
+
+  /**
+   * An activity interface, the task queue whose worker runs it and its timeout profile. The worker
+   * serves it with the Spring bean named {@link #beanName()}.
+   */
+  public record ActivityBinding(
+      Class<?> activityInterface, String taskQueue, ActivityProfile profile) {
+
+    /**
+     * The interface's simple name with a lower-case first letter, e.g. {@code
+     * projectionActivities}.
+     */
+    public String beanName() {
+      String name = activityInterface.getSimpleName();
+      return name.substring(0, 1).toLowerCase(Locale.ROOT) + name.substring(1);
+    }
+  }
+
+  public static final List<WorkflowBinding> WORKFLOWS =
+      List.of(new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES));
+
+  public static final List<ActivityBinding> ACTIVITIES =
+      List.of(
+          new ActivityBinding(
+              ProjectionActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              CapsuleEngineActivities.class, TaskQueues.CAPSULES, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              CapsuleValidationActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              CapsuleStorageActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY));
+
+  private WorkerRegistry() {}
+
+  /** Every task queue with something registered, in a stable order. */
+  public static List<String> taskQueues() {
+    Set<String> queues = new LinkedHashSet<>();
+    WORKFLOWS.forEach(w -> queues.add(w.taskQueue()));
+    ACTIVITIES.forEach(a -> queues.add(a.taskQueue()));
+    return new ArrayList<>(queues);
+  }
+
+  /** The binding of an activity interface; fails for an unregistered one. */
+  public static ActivityBinding activity(Class<?> activityInterface) {
+    return ACTIVITIES.stream()
+        .filter(a -> a.activityInterface() == activityInterface)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    activityInterface.getName() + " is not registered in WorkerRegistry"));
+  }
+
+  /** The options of an activity stub: the registered task queue and timeout profile. */
+  public static ActivityOptions options(Class<?> activityInterface) {
+    ActivityBinding binding = activity(activityInterface);
+    return ActivityOptions.newBuilder(binding.profile().options())
+        .setTaskQueue(binding.taskQueue())
+        .build();
+  }
+}
