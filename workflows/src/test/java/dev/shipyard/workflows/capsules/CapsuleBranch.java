@@ -8,13 +8,15 @@ import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.when;
 
 import io.temporal.failure.ApplicationFailure;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Every branch of {@link CapsuleGenerationWorkflowImpl}, as mock stubbings. The tests assert each
  * one; {@link CapsuleReplayCorpusRecorder} records each one's history into the replay corpus under
- * {@link #fileName()}.
+ * {@link #fileName()}. A new branch of the workflow gets a constant here, a test, and a recording.
  */
 enum CapsuleBranch {
   SUCCESS_ONE_ROUND {
@@ -28,7 +30,7 @@ enum CapsuleBranch {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h, NOT_READY, READY);
-      when(h.activities.refine(any(), any(), any(), any())).thenReturn(SECOND);
+      when(h.engine().refine(any(), any(), any(), any())).thenReturn(SECOND);
       return request("refine-until-target", 5, null);
     }
   },
@@ -37,7 +39,7 @@ enum CapsuleBranch {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h, NOT_READY);
-      when(h.activities.refine(any(), any(), any(), any())).thenReturn(FIRST);
+      when(h.engine().refine(any(), any(), any(), any())).thenReturn(FIRST);
       return request("engine-gives-up", 5, null);
     }
   },
@@ -45,31 +47,27 @@ enum CapsuleBranch {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h, NOT_READY, STILL_NOT_READY, NOT_READY_AGAIN);
-      when(h.activities.refine(any(), any(), any(), any())).thenReturn(SECOND, THIRD);
+      when(h.engine().refine(any(), any(), any(), any())).thenReturn(SECOND, THIRD);
       return request("max-iterations-reached", 3, null);
     }
   },
-  /** Validation cannot run on this project at all: a non-retryable failure type. */
+  /** Validation finds the request impossible: a non-retryable typed failure. */
   VALIDATION_FAILURE {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h);
-      when(h.activities.validate(any(), any(), any()))
-          .thenThrow(
-              ApplicationFailure.newFailure(
-                  VALIDATION_FAILURE_MESSAGE, GenerationFailure.UNSUPPORTED_REQUEST.name()));
+      when(h.validation().validate(any(), any(), any()))
+          .thenThrow(typed(GenerationFailure.UNSUPPORTED_REQUEST, VALIDATION_FAILURE_MESSAGE));
       return request("validation-failure", 5, null);
     }
   },
-  /** The engine refuses for good (an LLM's 401): a non-retryable failure type. */
+  /** The engine refuses for good (an LLM's 401): a non-retryable typed failure. */
   ENGINE_UNAVAILABLE {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
-      when(h.activities.plan(any())).thenReturn(PLAN);
-      when(h.activities.generate(any(), any()))
-          .thenThrow(
-              ApplicationFailure.newFailure(
-                  ENGINE_UNAVAILABLE_MESSAGE, GenerationFailure.ENGINE_UNAVAILABLE.name()));
+      onTheWayTo(h);
+      when(h.engine().generate(any(), any()))
+          .thenThrow(typed(GenerationFailure.ENGINE_UNAVAILABLE, ENGINE_UNAVAILABLE_MESSAGE));
       return request("engine-unavailable", 5, null);
     }
   },
@@ -78,8 +76,8 @@ enum CapsuleBranch {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h, READY);
-      doThrow(new IllegalStateException(WEBHOOK_FAILURE_MESSAGE))
-          .when(h.activities)
+      doThrow(typed(GenerationFailure.WEBHOOK_FAILED, WEBHOOK_FAILURE_MESSAGE))
+          .when(h.events())
           .emitCreated(any(), anyDouble());
       return request("webhook-failure", 5, "https://hooks.example.com/capsules");
     }
@@ -87,15 +85,16 @@ enum CapsuleBranch {
   CANCELLED_DURING_PLAN(Step.PLAN) {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
-      doAnswer(h.blocking()).when(h.activities).plan(any());
+      onTheWayTo(h);
+      doAnswer(h.blocking()).when(h.engine()).plan(any());
       return request("cancelled-during-plan", 5, null);
     }
   },
   CANCELLED_DURING_GENERATE(Step.GENERATE) {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
-      when(h.activities.plan(any())).thenReturn(PLAN);
-      doAnswer(h.blocking()).when(h.activities).generate(any(), any());
+      onTheWayTo(h);
+      doAnswer(h.blocking()).when(h.engine()).generate(any(), any());
       return request("cancelled-during-generate", 5, null);
     }
   },
@@ -103,7 +102,7 @@ enum CapsuleBranch {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h);
-      doAnswer(h.blocking()).when(h.activities).validate(any(), any(), any());
+      doAnswer(h.blocking()).when(h.validation()).validate(any(), any(), any());
       return request("cancelled-during-validate", 5, null);
     }
   },
@@ -111,7 +110,7 @@ enum CapsuleBranch {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h, NOT_READY);
-      doAnswer(h.blocking()).when(h.activities).refine(any(), any(), any(), any());
+      doAnswer(h.blocking()).when(h.engine()).refine(any(), any(), any(), any());
       return request("cancelled-during-refine", 5, null);
     }
   },
@@ -119,7 +118,7 @@ enum CapsuleBranch {
     @Override
     GenerationRequest stub(CapsuleHarness h) {
       onTheWayTo(h, READY);
-      doAnswer(h.blocking()).when(h.activities).store(any(), any(), any(), any(), anyList());
+      doAnswer(h.blocking()).when(h.storage()).store(any(), any(), any(), any(), anyList());
       return request("cancelled-during-store", 5, null);
     }
   };
@@ -133,10 +132,9 @@ enum CapsuleBranch {
     STORE
   }
 
-  static final String VALIDATION_FAILURE_MESSAGE = "The validator cannot read this project";
+  static final String VALIDATION_FAILURE_MESSAGE = "No validator for stack 'cobol-cics'";
   static final String ENGINE_UNAVAILABLE_MESSAGE = "LLM endpoint answered 401 Unauthorized";
   static final String WEBHOOK_FAILURE_MESSAGE = "Connection refused: hooks.example.com";
-  static final String VERSION_KEY = "capsules/%s/versions/v1.json";
 
   static final ProjectPlan PLAN =
       new ProjectPlan(
@@ -152,10 +150,10 @@ enum CapsuleBranch {
   static final FileSet SECOND = files("2222");
   static final FileSet THIRD = files("3333");
 
-  static final ValidationReport READY = report(0.95, true);
-  static final ValidationReport NOT_READY = report(0.6, false);
-  static final ValidationReport STILL_NOT_READY = report(0.7, false);
-  static final ValidationReport NOT_READY_AGAIN = report(0.75, false);
+  static final ValidationSummary READY = report("aaaa", 0.95, true);
+  static final ValidationSummary NOT_READY = report("bbbb", 0.6, false);
+  static final ValidationSummary STILL_NOT_READY = report("cccc", 0.7, false);
+  static final ValidationSummary NOT_READY_AGAIN = report("dddd", 0.75, false);
 
   private final Step cancelledDuring;
 
@@ -185,25 +183,33 @@ enum CapsuleBranch {
 
   /** The branch's history in the corpus: {@code replay/CapsuleGenerationWorkflow/<name>.json}. */
   String fileName() {
-    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ".json";
+    return name().toLowerCase(Locale.ROOT).replace('_', '-') + ".json";
+  }
+
+  /** What the activities throw for a typed failure (as {@code CapsuleFailures.of} does). */
+  static ApplicationFailure typed(GenerationFailure type, String message) {
+    return type.retryable()
+        ? ApplicationFailure.newFailure(message, type.name())
+        : ApplicationFailure.newNonRetryableFailure(message, type.name());
+  }
+
+  static String versionKey(String capsuleId) {
+    return "capsules/" + capsuleId + "/versions/" + FIRST.digest() + ".json";
   }
 
   /**
-   * Plan and generate succeed; validation answers the given reports in turn; store returns the
-   * version key. With no report, only plan and generate are stubbed (plus store).
+   * Every step succeeds: plan, generate (the first files), validation answering the given reports
+   * in turn (unstubbed without any), store, emit; the projection accepts every write.
    */
-  private static void onTheWayTo(CapsuleHarness h, ValidationReport... reports) {
-    when(h.activities.plan(any())).thenReturn(PLAN);
-    when(h.activities.generate(any(), any())).thenReturn(FIRST);
+  private static void onTheWayTo(CapsuleHarness h, ValidationSummary... reports) {
+    when(h.engine().plan(any())).thenReturn(PLAN);
+    when(h.engine().generate(any(), any())).thenReturn(FIRST);
     if (reports.length > 0) {
-      when(h.activities.validate(any(), any(), any()))
-          .thenReturn(reports[0], java.util.Arrays.copyOfRange(reports, 1, reports.length));
+      when(h.validation().validate(any(), any(), any()))
+          .thenReturn(reports[0], Arrays.copyOfRange(reports, 1, reports.length));
     }
-    when(h.activities.store(any(), any(), any(), any(), anyList()))
-        .then(
-            invocation ->
-                VERSION_KEY.formatted(((GenerationRequest) invocation.getArgument(0)).capsuleId()));
-    doAnswer(invocation -> null).when(h.activities).emitCreated(any(), anyDouble());
+    when(h.storage().store(any(), any(), any(), any(), anyList()))
+        .then(i -> versionKey(((GenerationRequest) i.getArgument(0)).capsuleId()));
   }
 
   static GenerationRequest request(String capsuleId, int maxIterations, String webhookUrl) {
@@ -231,28 +237,20 @@ enum CapsuleBranch {
         List.of("Dockerfile", "app/main.py", "tests/test_main.py"));
   }
 
-  static ValidationReport report(double score, boolean productionReady) {
+  static ValidationSummary report(String digestPrefix, double score, boolean productionReady) {
     List<String> issues =
         productionReady ? List.of() : List.of("python.compile:app/main.py: invalid syntax");
-    List<CheckResult> checks =
-        List.of(
-            new CheckResult(
-                "python.compile:app/main.py",
-                "compile",
-                "app/main.py",
-                productionReady ? CheckStatus.PASSED : CheckStatus.FAILED,
-                true,
-                1.0,
-                productionReady ? "compiles" : "invalid syntax",
-                productionReady ? null : "Fix the syntax error"));
-    return new ValidationReport(
+    List<String> recommendations =
+        productionReady ? List.of("Capsule meets quality targets") : List.of("Fix the syntax");
+    return new ValidationSummary(
         score,
         productionReady,
         productionReady,
         issues,
-        productionReady
-            ? List.of("Capsule meets quality targets")
-            : List.of("Fix the syntax error"),
-        checks);
+        issues.size(),
+        recommendations,
+        recommendations.size(),
+        12,
+        "reports/sha256/" + digestPrefix.repeat(16) + ".json");
   }
 }

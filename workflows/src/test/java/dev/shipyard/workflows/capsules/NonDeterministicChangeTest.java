@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shipyard.workflows.ShipyardSearchAttributes;
-import io.temporal.activity.ActivityOptions;
+import dev.shipyard.workflows.WorkerRegistry;
+import dev.shipyard.workflows.platform.ProjectionActivities;
+import dev.shipyard.workflows.platform.RunProjection;
+import dev.shipyard.workflows.platform.RunStatus;
+import dev.shipyard.workflows.replay.ReplayCorpus;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
 import io.temporal.workflow.Workflow;
 import java.io.IOException;
@@ -29,29 +32,24 @@ class NonDeterministicChangeTest {
 
   @Test
   void theRecordedHistoryReplaysWithTheCurrentCode() {
-    assertThatCode(
-            () ->
-                WorkflowReplayer.replayWorkflowExecution(
-                    history(), CapsuleGenerationWorkflowImpl.class))
+    assertThatCode(() -> ReplayCorpus.replay(history(), CapsuleGenerationWorkflowImpl.class))
         .doesNotThrowAnyException();
   }
 
   @Test
   void swappingTwoActivitiesFailsTheReplay() {
-    assertThatThrownBy(
-            () -> WorkflowReplayer.replayWorkflowExecution(history(), GenerateBeforePlan.class))
+    assertThatThrownBy(() -> ReplayCorpus.replay(history(), GenerateBeforePlan.class))
         // Temporal names both: the activity type the changed code scheduled and the recorded one.
         .hasMessageContainingAll(
             NonDeterministicException.class.getName(),
             "check activityType",
-            "expected value 'name: \"Generate\"",
-            "actual value 'name: \"Plan\"");
+            "expected value 'name: \"CapsuleEngineGenerate\"",
+            "actual value 'name: \"CapsuleEnginePlan\"");
   }
 
   @Test
   void aStepAddedWithoutGetVersionFailsTheReplay() {
-    assertThatThrownBy(
-            () -> WorkflowReplayer.replayWorkflowExecution(history(), UnversionedPause.class))
+    assertThatThrownBy(() -> ReplayCorpus.replay(history(), UnversionedPause.class))
         .hasMessageContainingAll(
             NonDeterministicException.class.getName(),
             "does not match command type COMMAND_TYPE_START_TIMER");
@@ -59,7 +57,7 @@ class NonDeterministicChangeTest {
 
   @Test
   void theSameStepBehindGetVersionReplays() {
-    assertThatCode(() -> WorkflowReplayer.replayWorkflowExecution(history(), VersionedPause.class))
+    assertThatCode(() -> ReplayCorpus.replay(history(), VersionedPause.class))
         .doesNotThrowAnyException();
   }
 
@@ -80,22 +78,34 @@ class NonDeterministicChangeTest {
    */
   public static class GenerateBeforePlan implements CapsuleGenerationWorkflow {
 
-    private final CapsuleActivities activities =
+    private final CapsuleEngineActivities engine =
         Workflow.newActivityStub(
-            CapsuleActivities.class,
-            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(10)).build());
+            CapsuleEngineActivities.class, WorkerRegistry.options(CapsuleEngineActivities.class));
+    private final ProjectionActivities projection =
+        Workflow.newActivityStub(
+            ProjectionActivities.class, WorkerRegistry.options(ProjectionActivities.class));
 
     @Override
     public GenerationResult generate(GenerationRequest request) {
       Workflow.upsertTypedSearchAttributes(
           ShipyardSearchAttributes.TENANT.valueSet(request.tenantId()),
           ShipyardSearchAttributes.OWNER.valueSet(request.userId()),
-          ShipyardSearchAttributes.KIND.valueSet("capsule-generation"));
+          ShipyardSearchAttributes.KIND.valueSet(CapsuleStatus.KIND));
       Workflow.upsertTypedSearchAttributes(
           ShipyardSearchAttributes.STATUS.valueSet(CapsuleStatus.PLANNING.value()));
-      activities.recordStatus(request.capsuleId(), CapsuleStatus.PLANNING, null);
-      FileSet files = activities.generate(request, null); // was: plan first
-      ProjectPlan plan = activities.plan(request);
+      projection.recordRun(
+          new RunProjection(
+              request.workflowId(),
+              CapsuleStatus.KIND,
+              request.tenantId(),
+              request.userId(),
+              RunStatus.RUNNING,
+              CapsuleStatus.PLANNING.value(),
+              "Planning",
+              null,
+              1));
+      FileSet files = engine.generate(request, null); // was: plan first
+      ProjectPlan plan = engine.plan(request);
       throw new IllegalStateException("not reached in replay: " + files + plan);
     }
 

@@ -3,6 +3,10 @@ package dev.shipyard.workflows.replay;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.metadata.POJOWorkflowImplMetadata;
 import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import io.temporal.workflow.WorkflowInterface;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,10 +36,32 @@ public final class ReplayCorpus {
   /** The package whose workflow implementations must all be covered by the corpus. */
   static final String WORKFLOWS_PACKAGE = "dev.shipyard.workflows";
 
+  /**
+   * Worker options of tests: Temporal's deadlock detector (a workflow thread that does not yield
+   * for 1 s) raised to 30 s, because a cold JVM on a loaded CI machine can take longer than 1 s to
+   * load the classes of a first workflow task. Real blocking in workflow code still fails.
+   */
+  public static final WorkerOptions TEST_WORKER_OPTIONS =
+      WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build();
+
   private ReplayCorpus() {}
 
+  /**
+   * Replays one history against the given workflow implementations, as {@code WorkflowReplayer}
+   * does, on a worker with {@link #TEST_WORKER_OPTIONS}. Throws when the code does not reproduce
+   * the history (Temporal's non-determinism error is in the message).
+   */
+  public static void replay(WorkflowExecutionHistory history, Class<?>... implementations)
+      throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker = env.newWorker("replay", TEST_WORKER_OPTIONS);
+      worker.registerWorkflowImplementationTypes(implementations);
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    }
+  }
+
   /** The corpus on the test classpath (a copy of the source folder made by the build). */
-  static Path classpathRoot() {
+  public static Path classpathRoot() {
     URL root = ReplayCorpus.class.getClassLoader().getResource("replay");
     if (root == null) {
       throw new IllegalStateException(
@@ -57,7 +83,7 @@ public final class ReplayCorpus {
   }
 
   /** Every history file under {@code root}, as paths relative to it ({@code Type/branch.json}). */
-  static List<Path> histories(Path root) {
+  public static List<Path> histories(Path root) {
     try (Stream<Path> files = Files.walk(root)) {
       return files
           .filter(p -> p.getFileName().toString().endsWith(".json"))
@@ -69,7 +95,7 @@ public final class ReplayCorpus {
     }
   }
 
-  static WorkflowExecutionHistory load(Path file) {
+  public static WorkflowExecutionHistory load(Path file) {
     try {
       return WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException e) {

@@ -3,7 +3,6 @@ package dev.shipyard.workflows.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -27,11 +26,9 @@ class ReplayCorpusTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("histories")
   void replaysWithTheCurrentCode(Path history) throws Exception {
-    List<Class<?>> implementations = ReplayCorpus.workflowImplementations();
-    WorkflowReplayer.replayWorkflowExecution(
+    ReplayCorpus.replay(
         ReplayCorpus.load(ReplayCorpus.classpathRoot().resolve(history)),
-        implementations.get(0),
-        implementations.subList(1, implementations.size()).toArray(Class<?>[]::new));
+        ReplayCorpus.workflowImplementations().toArray(Class<?>[]::new));
   }
 
   @Test
