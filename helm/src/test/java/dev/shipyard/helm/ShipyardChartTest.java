@@ -144,13 +144,15 @@ class ShipyardChartTest {
     assertThat(worker.get("PORT")).containsEntry("value", "8081");
     assertFromConfigMap(worker, "WORKER_MAX_CONCURRENT_ACTIVITIES");
     assertFromConfigMap(worker, "WORKER_MAX_CONCURRENT_WORKFLOW_TASKS");
+    assertFromConfigMap(worker, "WORKER_CPU_MAX_CONCURRENT_ACTIVITIES");
     assertThat(worker).doesNotContainKeys("JWT_SECRET", "CORS_ORIGINS", "REDIS_URL");
 
     assertThat(configData)
         .containsEntry("TEMPORAL_NAMESPACE", "default")
         .containsEntry("S3_BUCKET", "shipyard")
         .containsEntry("S3_PATH_STYLE", "false")
-        .containsEntry("WORKER_MAX_CONCURRENT_ACTIVITIES", "100");
+        .containsEntry("WORKER_MAX_CONCURRENT_ACTIVITIES", "100")
+        .containsEntry("WORKER_CPU_MAX_CONCURRENT_ACTIVITIES", "0");
     // Every configMapKeyRef points at a key the ConfigMap really has (no typo'd key names).
     for (Map<String, Map<String, Object>> env : List.of(api, worker)) {
       env.values().stream()

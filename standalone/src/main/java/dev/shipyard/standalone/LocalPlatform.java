@@ -281,7 +281,9 @@ public final class LocalPlatform implements AutoCloseable {
 
   /** The settings the local platform passes to the worker from {@code environment}. */
   public static Map<String, Object> workerSettings(Map<String, String> environment) {
-    return passThrough(WorkerApplication.CONFIG_NAME, Settings.fromEnvironment(environment));
+    return passThrough(
+        WorkerApplication.CONFIG_NAME,
+        new Settings(Path.of("."), 0, 0, 0, 0, 0, environment, Map.of(), Map.of()));
   }
 
   private ConfigurableApplicationContext run(

@@ -1,0 +1,171 @@
+package dev.shipyard.standalone.capsules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
+import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.storage.BlobStore;
+import dev.shipyard.activities.validation.ProjectValidator;
+import dev.shipyard.standalone.LocalPlatform;
+import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.workflows.WorkerRegistry;
+import dev.shipyard.workflows.capsules.CapsuleEngineActivities;
+import dev.shipyard.workflows.capsules.CapsuleStorageActivities;
+import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
+import dev.shipyard.workflows.capsules.FileSet;
+import dev.shipyard.workflows.capsules.GenerationRequest;
+import dev.shipyard.workflows.capsules.Iteration;
+import dev.shipyard.workflows.capsules.ProjectPlan;
+import dev.shipyard.workflows.capsules.ValidationSummary;
+import io.temporal.testing.TestActivityEnvironment;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Every activity method whose registered profile has a heartbeat timeout heartbeats: each runs for
+ * real (offline engine, real checks, the platform's S3 and PostgreSQL) on Temporal's activity test
+ * environment, which counts the heartbeats it receives. A method of a long-profile interface that
+ * this test does not run, or that runs without a heartbeat, fails it.
+ */
+@ExtendWith(LocalPlatformExtension.class)
+class LongActivityHeartbeatTest {
+
+  private TestActivityEnvironment env;
+  private final Map<String, Integer> beats = new ConcurrentHashMap<>();
+  private volatile String current;
+
+  @BeforeEach
+  void setUp() {
+    env = TestActivityEnvironment.newInstance();
+    env.setActivityHeartbeatListener(
+        String.class,
+        stage -> {
+          String method = current;
+          if (method != null) {
+            beats.merge(method, 1, Integer::sum);
+          }
+        });
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void everyLongActivityMethodHeartbeats(LocalPlatform platform) {
+    BlobStore blobs = platform.workerContext().getBean(BlobStore.class);
+    JdbcTemplate jdbc = platform.workerContext().getBean(JdbcTemplate.class);
+    ProjectValidator validator = platform.workerContext().getBean(ProjectValidator.class);
+    env.registerActivitiesImplementations(
+        new CapsuleEngineActivitiesImpl(List.of(new OfflineEngine()), OfflineEngine.NAME, blobs),
+        new CapsuleValidationActivitiesImpl(name -> validator, OfflineEngine.NAME, blobs),
+        new CapsuleStorageActivitiesImpl(blobs, jdbc));
+    CapsuleEngineActivities engine = stub(CapsuleEngineActivities.class);
+    CapsuleValidationActivities validation = stub(CapsuleValidationActivities.class);
+    CapsuleStorageActivities storage = stub(CapsuleStorageActivities.class);
+    GenerationRequest request = request();
+
+    ProjectPlan plan = run(CapsuleEngineActivities.class, "plan", () -> engine.plan(request));
+    FileSet files =
+        run(CapsuleEngineActivities.class, "generate", () -> engine.generate(request, plan));
+    ValidationSummary report =
+        run(
+            CapsuleValidationActivities.class,
+            "validate",
+            () -> validation.validate(request, plan, files));
+    run(CapsuleEngineActivities.class, "refine", () -> engine.refine(request, plan, files, report));
+    run(
+        CapsuleStorageActivities.class,
+        "store",
+        () -> storage.store(request, plan, files, report, List.<Iteration>of()));
+
+    assertThat(silentLongMethods())
+        .as("long-profile activity methods without a heartbeat")
+        .isEmpty();
+  }
+
+  /** The check is real: a long step that does not go through the heartbeat helper is caught. */
+  @Test
+  void aLongStepThatNeverHeartbeatsIsCaught() {
+    env.registerActivitiesImplementations(new SilentStorage());
+    CapsuleStorageActivities storage = stub(CapsuleStorageActivities.class);
+
+    run(
+        CapsuleStorageActivities.class,
+        "store",
+        () -> storage.store(request(), null, null, null, List.of()));
+
+    assertThat(beats).doesNotContainKey("CapsuleStorageActivities.store");
+    assertThat(silentLongMethods()).contains("CapsuleStorageActivities.store");
+  }
+
+  /** Every method of every long-profile interface of the registry that sent no heartbeat. */
+  private List<String> silentLongMethods() {
+    List<String> silent = new ArrayList<>();
+    for (WorkerRegistry.ActivityBinding binding : WorkerRegistry.ACTIVITIES) {
+      if (!binding.profile().heartbeats()) {
+        continue;
+      }
+      TreeSet<String> names = new TreeSet<>();
+      for (Method m : binding.activityInterface().getMethods()) {
+        names.add(binding.activityInterface().getSimpleName() + "." + m.getName());
+      }
+      names.stream().filter(n -> beats.getOrDefault(n, 0) == 0).forEach(silent::add);
+    }
+    return silent;
+  }
+
+  private <T> T stub(Class<T> activityInterface) {
+    return env.newActivityStub(activityInterface, WorkerRegistry.options(activityInterface));
+  }
+
+  private <T> T run(Class<?> activityInterface, String method, Supplier<T> call) {
+    current = activityInterface.getSimpleName() + "." + method;
+    try {
+      return call.get();
+    } finally {
+      current = null;
+    }
+  }
+
+  private static GenerationRequest request() {
+    return new GenerationRequest(
+        "cap-heartbeat",
+        "req-heartbeat",
+        "default",
+        "00000000-0000-0000-0000-000000000000",
+        "Create a FastAPI microservice for user management",
+        "authentication, CRUD, Docker",
+        Map.of("language", "python", "framework", "fastapi"),
+        0.9,
+        2,
+        OfflineEngine.NAME,
+        null);
+  }
+
+  /** A storage step that does its work without the heartbeat helper. */
+  static final class SilentStorage implements CapsuleStorageActivities {
+    @Override
+    public String store(
+        GenerationRequest request,
+        ProjectPlan plan,
+        FileSet files,
+        ValidationSummary report,
+        List<Iteration> iterations) {
+      return "capsules/" + request.capsuleId() + "/versions/v1.json";
+    }
+  }
+}
