@@ -258,6 +258,15 @@ class ShipyardChartTest {
   }
 
   @Test
+  void workerPollsOnlyTheTaskQueuesItIsGiven() {
+    Map<String, Map<String, Object>> env =
+        env(render(Map.of("worker.taskQueues", "shipyard-cpu")).get("Deployment", WORKER));
+    assertThat(env.get("WORKER_TASK_QUEUES")).containsEntry("value", "shipyard-cpu");
+    assertThat(env(render(Map.of()).get("Deployment", WORKER)))
+        .doesNotContainKey("WORKER_TASK_QUEUES");
+  }
+
+  @Test
   void workerGetsTheLlmKeyAndWebhookSecretByReference() {
     Map<String, Map<String, Object>> env =
         env(

@@ -1,6 +1,7 @@
 package dev.shipyard.worker;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -31,7 +32,9 @@ public class WorkerApplication {
 
   public static void main(String[] args) {
     SpringApplication app = new SpringApplication(WorkerApplication.class);
-    Map<String, Object> defaults = new LinkedHashMap<>(WorkerRegistration.properties());
+    Map<String, Object> defaults =
+        new LinkedHashMap<>(
+            WorkerRegistration.properties(List.of(), System.getenv("WORKER_TASK_QUEUES")));
     defaults.put("spring.config.name", CONFIG_NAME);
     app.setDefaultProperties(defaults);
     app.run(args);

@@ -27,10 +27,33 @@ public final class WorkerRegistration {
 
   /** The properties of the registry's workers plus {@code extra} workflows (tests' own). */
   public static Map<String, Object> properties(List<WorkflowBinding> extra) {
+    return properties(extra, "");
+  }
+
+  /**
+   * The properties of the workers of the task queues named in {@code only} (comma-separated, as in
+   * {@code WORKER_TASK_QUEUES}; empty or null: every queue), so a deployment can run, and scale, a
+   * worker per queue (e.g. {@code shipyard-cpu} alone).
+   */
+  public static Map<String, Object> properties(List<WorkflowBinding> extra, String only) {
     List<WorkflowBinding> workflows = new ArrayList<>(WorkerRegistry.WORKFLOWS);
     workflows.addAll(extra);
     Set<String> queues = new LinkedHashSet<>(WorkerRegistry.taskQueues());
     extra.forEach(w -> queues.add(w.taskQueue()));
+    if (only != null && !only.isBlank()) {
+      Set<String> wanted = new LinkedHashSet<>();
+      for (String q : only.split(",")) {
+        if (!q.isBlank()) {
+          wanted.add(q.trim());
+        }
+      }
+      if (!queues.containsAll(wanted)) {
+        wanted.removeAll(queues);
+        throw new IllegalArgumentException(
+            "WORKER_TASK_QUEUES names unknown task queues " + wanted + "; known: " + queues);
+      }
+      queues.retainAll(wanted);
+    }
     Map<String, Object> props = new LinkedHashMap<>();
     int i = 0;
     for (String queue : queues) {

@@ -84,6 +84,21 @@ class RegistrationTest {
     }
   }
 
+  @Test
+  void aWorkerCanServeOneQueueAlone() {
+    Map<String, Object> cpu = WorkerRegistration.properties(List.of(), " shipyard-cpu ");
+    assertThat(cpu)
+        .containsEntry("spring.temporal.workers[0].task-queue", "shipyard-cpu")
+        .containsEntry(
+            "spring.temporal.workers[0].activity-beans[0]", "capsuleValidationActivities")
+        .doesNotContainKey("spring.temporal.workers[1].task-queue");
+    assertThat(WorkerRegistration.properties(List.of(), ""))
+        .isEqualTo(WorkerRegistration.properties());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> WorkerRegistration.properties(List.of(), "shipyard-cpu,no-such-queue"))
+        .hasMessageContaining("no-such-queue");
+  }
+
   private static Method beanMethod(String name) {
     for (Method m : ActivityBeans.class.getDeclaredMethods()) {
       if (m.getName().equals(name) && m.isAnnotationPresent(Bean.class)) {

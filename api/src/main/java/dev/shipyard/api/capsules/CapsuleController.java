@@ -7,6 +7,7 @@ import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.workflows.capsules.GenerationResult;
+import dev.shipyard.workflows.capsules.Iteration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -166,7 +167,10 @@ class CapsuleController {
                 body.put("capsule_id", capsule.id());
                 body.put("status", capsule.status());
                 body.put(
-                    "iterations", capsule.iterations() == null ? List.of() : capsule.iterations());
+                    "iterations",
+                    capsule.iterations() == null
+                        ? List.of()
+                        : publicIterations(capsule.iterations()));
                 body.put("error", capsule.error());
                 return Mono.just(body);
               }
@@ -178,11 +182,37 @@ class CapsuleController {
                         body.put("capsule_id", capsule.id());
                         body.put("status", progress.status().value());
                         body.put("plan", progress.plan());
-                        body.put("iterations", progress.iterations());
+                        body.put("iterations", publicIterations(progress.iterations()));
                         return body;
                       })
                   .defaultIfEmpty(Map.of("capsule_id", capsule.id(), "status", capsule.status()));
             });
+  }
+
+  /** The fields of an iteration the API shows (the summary's count and report key stay inside). */
+  private static final List<String> ITERATION_FIELDS =
+      List.of("number", "phase", "fileSetDigest", "score", "productionReady", "issues", "millis");
+
+  /** Iterations (stored JSON maps, or live {@link Iteration}s) as the API has always shown them. */
+  static List<Map<String, Object>> publicIterations(List<?> iterations) {
+    return iterations.stream()
+        .map(
+            i -> {
+              Map<String, Object> out = new LinkedHashMap<>();
+              if (i instanceof Iteration it) {
+                out.put("number", it.number());
+                out.put("phase", it.phase());
+                out.put("fileSetDigest", it.fileSetDigest());
+                out.put("score", it.score());
+                out.put("productionReady", it.productionReady());
+                out.put("issues", it.issues());
+                out.put("millis", it.millis());
+              } else if (i instanceof Map<?, ?> stored) {
+                ITERATION_FIELDS.forEach(f -> out.put(f, stored.get(f)));
+              }
+              return out;
+            })
+        .toList();
   }
 
   /** Cancels a running generation; the capsule ends as {@code cancelled}. */
