@@ -216,7 +216,8 @@ public final class LocalPlatform implements AutoCloseable {
             "LLM_MODEL",
             "LLM_API_KEY",
             "LLM_TIMEOUT",
-            "LLM_MAX_RETRIES")) {
+            "LLM_MAX_RETRIES",
+            "OUTBOUND_ALLOWED")) {
       if (settings.env(name) != null) {
         workerProps.put(name, settings.env(name));
       }
@@ -241,7 +242,8 @@ public final class LocalPlatform implements AutoCloseable {
             "SHIPYARD_ADMIN_EMAIL",
             "SHIPYARD_ADMIN_PASSWORD",
             "CODEGEN_ENGINE",
-            "CAPSULE_SYNC_WAIT")) {
+            "CAPSULE_SYNC_WAIT",
+            "OUTBOUND_ALLOWED")) {
       if (settings.env(name) != null) {
         apiProps.put(name, settings.env(name));
       }

@@ -11,6 +11,7 @@ import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
 import dev.shipyard.activities.validation.Toolchains;
 import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.outbound.OutboundGuard;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,8 @@ class ActivityBeans {
       ProjectValidator validator,
       BlobStore blobs,
       JdbcTemplate jdbc,
-      WorkerProperties properties) {
+      WorkerProperties properties,
+      OutboundGuard outbound) {
     List<GenerationEngine> engines = new ArrayList<>(List.of(offline));
     WorkerProperties.Llm llm = properties.codegen().llm();
     if (llm.configured()) {
@@ -71,7 +73,7 @@ class ActivityBeans {
           "CODEGEN_ENGINE=" + engine + " but that engine is not configured (set LLM_BASE_URL)");
     }
     log.info("Capsules: default generation engine '{}'", engine);
-    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret());
+    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret(), outbound);
     if (!webhooks.configured()) {
       log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
     }

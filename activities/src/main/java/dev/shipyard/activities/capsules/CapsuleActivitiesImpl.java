@@ -9,6 +9,7 @@ import dev.shipyard.activities.storage.BlobStore;
 import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.outbound.OutboundRefusedException;
 import dev.shipyard.workflows.capsules.CapsuleActivities;
 import dev.shipyard.workflows.capsules.CapsuleStatus;
 import dev.shipyard.workflows.capsules.FileSet;
@@ -187,6 +188,11 @@ public class CapsuleActivitiesImpl implements CapsuleActivities {
     } catch (IllegalStateException e) {
       recordDelivery(id, null, e.getMessage());
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "WEBHOOK_NOT_CONFIGURED");
+    } catch (OutboundRefusedException e) {
+      // The outbound guard refused the URL (nothing was sent): retrying cannot change that.
+      recordDelivery(id, null, "webhook_url " + e.getMessage());
+      throw ApplicationFailure.newNonRetryableFailure(
+          "webhook_url " + e.getMessage(), "WEBHOOK_URL_REFUSED");
     } catch (Exception e) {
       recordDelivery(id, null, e.toString());
       throw ApplicationFailure.newFailure("Webhook delivery failed: " + e, "WEBHOOK_FAILED");
