@@ -32,6 +32,7 @@ public final class LocalPlatform implements AutoCloseable {
   public record Settings(
       Path dataDir,
       int apiPort,
+      int managementPort,
       int workerPort,
       int temporalPort,
       int postgresPort,
@@ -45,6 +46,7 @@ public final class LocalPlatform implements AutoCloseable {
       return new Settings(
           Path.of(env.getOrDefault("SHIPYARD_DATA_DIR", ".shipyard")).toAbsolutePath(),
           intOf(env, "PORT", 8080),
+          intOf(env, "MANAGEMENT_PORT", 8090),
           intOf(env, "WORKER_PORT", 8081),
           intOf(env, "LOCAL_TEMPORAL_PORT", 7233),
           intOf(env, "LOCAL_POSTGRES_PORT", 15432),
@@ -56,13 +58,14 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** Everything on free ports under {@code dataDir}, no real services: for tests. */
     public static Settings ephemeral(Path dataDir) {
-      return new Settings(dataDir, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
+      return new Settings(dataDir, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
     }
 
     public Settings withApiProperties(Map<String, Object> properties) {
       return new Settings(
           dataDir,
           apiPort,
+          managementPort,
           workerPort,
           temporalPort,
           postgresPort,
@@ -76,6 +79,7 @@ public final class LocalPlatform implements AutoCloseable {
       return new Settings(
           dataDir,
           apiPort,
+          managementPort,
           workerPort,
           temporalPort,
           postgresPort,
@@ -99,6 +103,7 @@ public final class LocalPlatform implements AutoCloseable {
   /** What runs where once started, for the banner and the tests. */
   public record Endpoints(
       String apiUrl,
+      String managementUrl,
       String workerUrl,
       String temporalAddress,
       boolean temporalEmbedded,
@@ -227,6 +232,8 @@ public final class LocalPlatform implements AutoCloseable {
 
     Map<String, Object> apiProps = new LinkedHashMap<>(common);
     apiProps.put("PORT", port(settings.apiPort()));
+    // Actuator (Prometheus) on its own port, never on the public one.
+    apiProps.put("MANAGEMENT_PORT", port(settings.managementPort()));
     apiProps.put("JWT_SECRET", jwtSecret(data));
     for (String name :
         List.of(
@@ -255,6 +262,7 @@ public final class LocalPlatform implements AutoCloseable {
     endpoints =
         new Endpoints(
             "http://127.0.0.1:" + localPort(api),
+            "http://127.0.0.1:" + api.getEnvironment().getProperty("local.management.port"),
             "http://127.0.0.1:" + localPort(worker),
             temporalAddress,
             temporalEmbedded,
@@ -305,6 +313,7 @@ public final class LocalPlatform implements AutoCloseable {
   public ConfigurableApplicationContext startAnotherApi(Map<String, Object> overrides) {
     Map<String, Object> props = new LinkedHashMap<>(apiProperties);
     props.put("PORT", 0);
+    props.put("MANAGEMENT_PORT", port(0));
     props.putAll(overrides);
     ConfigurableApplicationContext another =
         run(ApiApplication.class, ApiApplication.CONFIG_NAME, props);
