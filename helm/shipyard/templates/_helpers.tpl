@@ -102,7 +102,7 @@ Environment shared by the api and the worker: non-secret settings from the Confi
 by reference from existing Secrets. Starts with a newline: include it with "| trim | nindent N".
 */}}
 {{- define "shipyard.commonEnv" -}}
-{{- range list "TEMPORAL_ADDRESS" "TEMPORAL_NAMESPACE" "DATABASE_URL" "DATABASE_USERNAME" "S3_ENDPOINT" "S3_REGION" "S3_BUCKET" "S3_PATH_STYLE" }}
+{{- range list "TEMPORAL_ADDRESS" "TEMPORAL_NAMESPACE" "DATABASE_URL" "DATABASE_USERNAME" "S3_ENDPOINT" "S3_REGION" "S3_BUCKET" "S3_PATH_STYLE" "OUTBOUND_ALLOWED" }}
 {{ include "shipyard.envFromConfig" (list $ .) }}
 {{- end }}
 {{ include "shipyard.envFromSecret" (list "DATABASE_PASSWORD" (required "database.existingSecret is required: the name of an existing Secret holding the database password" .Values.database.existingSecret) .Values.database.passwordKey) }}

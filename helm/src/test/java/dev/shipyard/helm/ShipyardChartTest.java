@@ -30,6 +30,7 @@ class ShipyardChartTest {
   private static final String API = RELEASE + "-shipyard-api";
   private static final String WORKER = RELEASE + "-shipyard-worker";
   private static final String CONFIG_MAP = RELEASE + "-shipyard-config";
+  private static final String FULLNAME = RELEASE + "-shipyard";
 
   /** Env var names that carry secrets: they must only ever come from a secretKeyRef. */
   private static final Pattern SECRET_ENV = Pattern.compile(".*(PASSWORD|SECRET|_KEY)$");
@@ -43,7 +44,8 @@ class ShipyardChartTest {
           "S3_ENDPOINT",
           "S3_REGION",
           "S3_BUCKET",
-          "S3_PATH_STYLE");
+          "S3_PATH_STYLE",
+          "OUTBOUND_ALLOWED");
 
   @Test
   void lintsCleanInStrictMode() {
@@ -118,6 +120,54 @@ class ShipyardChartTest {
           mapAt(manifests.get("Deployment", name), "spec", "template", "metadata", "labels");
       assertThat(podLabels).containsAllEntriesOf(selector);
     }
+  }
+
+  @Test
+  void metricsAreServedOnTheApisManagementPortOffThePublicService() {
+    Manifests manifests = render(Map.of());
+    Map<String, Object> apiDeployment = manifests.get("Deployment", API);
+    Map<String, Object> api = container(apiDeployment);
+    assertThat(containerPort(api, "management")).isEqualTo(8090);
+    assertThat(env(apiDeployment).get("MANAGEMENT_PORT")).containsEntry("value", "8090");
+    assertThat(mapAt(apiDeployment, "spec", "template", "metadata", "annotations"))
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/path", "/actuator/prometheus")
+        .containsEntry("prometheus.io/port", "8090");
+    // The public Service carries only the public port; metrics have a Service of their own.
+    assertThat(onlyPort(manifests.get("Service", API)).get("targetPort")).isEqualTo("http");
+    Map<String, Object> metrics = manifests.get("Service", API + "-metrics");
+    Map<String, Object> metricsPort = onlyPort(metrics);
+    assertThat(metricsPort.get("name")).isEqualTo("metrics");
+    assertThat(metricsPort.get("port")).isEqualTo(8090);
+    assertThat(metricsPort.get("targetPort")).isEqualTo("management");
+    assertThat(at(metrics, "spec", "type")).isEqualTo("ClusterIP");
+    assertThat(manifests.ofKind("ServiceMonitor")).isEmpty();
+
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("api.managementPort", 9400);
+    values.put("metrics.serviceMonitor.enabled", true);
+    values.put("metrics.serviceMonitor.labels.release", "kube-prometheus");
+    Manifests monitored = render(values);
+    Map<String, Object> moved = monitored.get("Deployment", API);
+    assertThat(containerPort(container(moved), "management")).isEqualTo(9400);
+    assertThat(mapAt(moved, "spec", "template", "metadata", "annotations"))
+        .containsEntry("prometheus.io/port", "9400");
+    Map<String, Object> monitor = monitored.get("ServiceMonitor", FULLNAME);
+    assertThat(mapAt(monitor, "metadata", "labels")).containsEntry("release", "kube-prometheus");
+    List<Map<String, Object>> endpoints = listAt(mapAt(monitor, "spec"), "endpoints");
+    assertThat(endpoints).hasSize(1);
+    assertThat(endpoints.get(0))
+        .containsEntry("port", "metrics")
+        .containsEntry("path", "/actuator/prometheus");
+    // The monitor selects exactly the two metrics Services.
+    Map<String, Object> selector = mapAt(monitor, "spec", "selector", "matchLabels");
+    List<String> selected = new ArrayList<>();
+    for (Map<String, Object> service : monitored.ofKind("Service")) {
+      if (mapAt(service, "metadata", "labels").entrySet().containsAll(selector.entrySet())) {
+        selected.add((String) mapAt(service, "metadata").get("name"));
+      }
+    }
+    assertThat(selected).containsExactlyInAnyOrder(API + "-metrics", WORKER);
   }
 
   @Test

@@ -38,6 +38,7 @@ public final class LocalPlatform implements AutoCloseable {
   public record Settings(
       Path dataDir,
       int apiPort,
+      int managementPort,
       int workerPort,
       int temporalPort,
       int postgresPort,
@@ -51,6 +52,7 @@ public final class LocalPlatform implements AutoCloseable {
       return new Settings(
           Path.of(env.getOrDefault("SHIPYARD_DATA_DIR", ".shipyard")).toAbsolutePath(),
           intOf(env, "PORT", 8080),
+          intOf(env, "MANAGEMENT_PORT", 8090),
           intOf(env, "WORKER_PORT", 8081),
           intOf(env, "LOCAL_TEMPORAL_PORT", 7233),
           intOf(env, "LOCAL_POSTGRES_PORT", 15432),
@@ -62,13 +64,14 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** Everything on free ports under {@code dataDir}, no real services: for tests. */
     public static Settings ephemeral(Path dataDir) {
-      return new Settings(dataDir, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
+      return new Settings(dataDir, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
     }
 
     public Settings withApiProperties(Map<String, Object> properties) {
       return new Settings(
           dataDir,
           apiPort,
+          managementPort,
           workerPort,
           temporalPort,
           postgresPort,
@@ -82,6 +85,7 @@ public final class LocalPlatform implements AutoCloseable {
       return new Settings(
           dataDir,
           apiPort,
+          managementPort,
           workerPort,
           temporalPort,
           postgresPort,
@@ -105,6 +109,7 @@ public final class LocalPlatform implements AutoCloseable {
   /** What runs where once started, for the banner and the tests. */
   public record Endpoints(
       String apiUrl,
+      String managementUrl,
       String workerUrl,
       String temporalAddress,
       boolean temporalEmbedded,
@@ -225,6 +230,8 @@ public final class LocalPlatform implements AutoCloseable {
     Map<String, Object> apiProps = passThrough(ApiApplication.CONFIG_NAME, settings);
     apiProps.putAll(common);
     apiProps.put("PORT", port(settings.apiPort()));
+    // Actuator (Prometheus) on its own port, never on the public one.
+    apiProps.put("MANAGEMENT_PORT", port(settings.managementPort()));
     apiProps.put("JWT_SECRET", jwtSecret(data));
     apiProps.putAll(settings.apiProperties());
     apiProperties = Map.copyOf(apiProps);
@@ -233,6 +240,7 @@ public final class LocalPlatform implements AutoCloseable {
     endpoints =
         new Endpoints(
             "http://127.0.0.1:" + localPort(api),
+            "http://127.0.0.1:" + api.getEnvironment().getProperty("local.management.port"),
             "http://127.0.0.1:" + localPort(worker),
             temporalAddress,
             temporalEmbedded,
@@ -283,7 +291,7 @@ public final class LocalPlatform implements AutoCloseable {
   public static Map<String, Object> workerSettings(Map<String, String> environment) {
     return passThrough(
         WorkerApplication.CONFIG_NAME,
-        new Settings(Path.of("."), 0, 0, 0, 0, 0, environment, Map.of(), Map.of()));
+        new Settings(Path.of("."), 0, 0, 0, 0, 0, 0, environment, Map.of(), Map.of()));
   }
 
   private ConfigurableApplicationContext run(
@@ -325,6 +333,7 @@ public final class LocalPlatform implements AutoCloseable {
   public ConfigurableApplicationContext startAnotherApi(Map<String, Object> overrides) {
     Map<String, Object> props = new LinkedHashMap<>(apiProperties);
     props.put("PORT", 0);
+    props.put("MANAGEMENT_PORT", port(0));
     props.putAll(overrides);
     ConfigurableApplicationContext another =
         run(ApiApplication.class, ApiApplication.CONFIG_NAME, props);

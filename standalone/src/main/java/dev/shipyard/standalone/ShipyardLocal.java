@@ -60,8 +60,8 @@ public final class ShipyardLocal {
         .append(api)
         .append("/v3/api-docs)\n")
         .append("   metrics    ")
-        .append(api)
-        .append("/actuator/prometheus\n")
+        .append(e.managementUrl())
+        .append("/actuator/prometheus  (management port, MANAGEMENT_PORT; not on the API port)\n")
         .append(" Worker       ")
         .append(e.workerUrl())
         .append("/actuator/health\n");

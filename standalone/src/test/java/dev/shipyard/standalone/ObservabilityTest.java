@@ -7,13 +7,22 @@ import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The OpenAPI document, Swagger UI and Prometheus metrics of the running platform. */
+/**
+ * The OpenAPI document, Swagger UI and Prometheus metrics of the running platform; management
+ * endpoints only on the management port.
+ */
 @ExtendWith(LocalPlatformExtension.class)
 class ObservabilityTest {
+
+  private static final ParameterizedTypeReference<Map<String, Object>> JSON =
+      new ParameterizedTypeReference<>() {};
 
   @Test
   void openApiDocumentIsValidAndListsTheHealthRoutes(WebTestClient api) {
@@ -42,15 +51,46 @@ class ObservabilityTest {
   }
 
   @Test
-  void prometheusShowsHttpServerAndTemporalWorkerMetrics(WebTestClient api) {
+  @SuppressWarnings("unchecked")
+  void managementEndpointsAreNotOnThePublicPort(WebTestClient api, LocalPlatform platform) {
+    for (String path :
+        List.of("/actuator/prometheus", "/actuator/health", "/actuator/info", "/actuator")) {
+      Map<String, Object> body =
+          api.get()
+              .uri(path)
+              .exchange()
+              .expectStatus()
+              .isNotFound()
+              .expectHeader()
+              .exists("X-Request-ID")
+              .expectBody(JSON)
+              .returnResult()
+              .getResponseBody();
+      // The container-engine shape, like any unknown route.
+      assertThat(body).as(path).containsOnlyKeys("error");
+      assertThat((Map<String, Object>) body.get("error")).containsKeys("message", "details");
+    }
+    // The documented health endpoints stay on the public port.
     api.get().uri("/api/health/live").exchange().expectStatus().isOk();
+    api.get().uri("/health").exchange().expectStatus().isOk();
+
+    WebTestClient management = management(platform);
+    management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+    assertThat(scrape(management)).contains("# TYPE");
+  }
+
+  @Test
+  void prometheusShowsHttpServerAndTemporalWorkerMetrics(
+      WebTestClient api, LocalPlatform platform) {
+    api.get().uri("/api/health/live").exchange().expectStatus().isOk();
+    WebTestClient management = management(platform);
     // Temporal's SDK reports its metrics to Micrometer in batches; wait for the worker's pollers.
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () -> {
-              String metrics = scrape(api);
+              String metrics = scrape(management);
               assertThat(metrics).contains("http_server_requests_seconds_count{");
               assertThat(metrics).contains("uri=\"/api/health/live\"");
               assertThat(metrics)
@@ -58,6 +98,13 @@ class ObservabilityTest {
               assertThat(metrics)
                   .containsPattern("temporal_[a-z_]+\\{[^}]*task_queue=\"shipyard-platform\"");
             });
+  }
+
+  /** A client of the API's management port (MANAGEMENT_PORT). */
+  private static WebTestClient management(LocalPlatform platform) {
+    String port = platform.apiContext().getEnvironment().getProperty("local.management.port");
+    assertThat(port).as("the API runs a management server of its own").isNotNull();
+    return LocalPlatformExtension.client("http://127.0.0.1:" + port);
   }
 
   private static String scrape(WebTestClient api) {

@@ -13,6 +13,7 @@ import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
 import dev.shipyard.activities.validation.Toolchains;
 import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.storage.BlobStore;
 import java.net.URI;
 import java.util.ArrayList;
@@ -101,8 +102,8 @@ class ActivityBeans {
 
   @Bean
   CapsuleEventActivitiesImpl capsuleEventActivities(
-      JdbcTemplate jdbc, WorkerProperties properties) {
-    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret());
+      JdbcTemplate jdbc, WorkerProperties properties, OutboundGuard outbound) {
+    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret(), outbound);
     if (!webhooks.configured()) {
       log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
     }

@@ -3,6 +3,7 @@ package dev.shipyard.activities.capsules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.outbound.OutboundRefusedException;
 import dev.shipyard.workflows.capsules.CapsuleEventActivities;
 import dev.shipyard.workflows.capsules.GenerationFailure;
 import dev.shipyard.workflows.capsules.GenerationRequest;
@@ -71,6 +72,11 @@ public class CapsuleEventActivitiesImpl implements CapsuleEventActivities {
       Thread.currentThread().interrupt();
       recordDelivery(id, null, e.toString());
       throw CapsuleFailures.of(GenerationFailure.WEBHOOK_FAILED, "Webhook delivery interrupted");
+    } catch (OutboundRefusedException e) {
+      // The outbound guard refused the URL (nothing was sent): retrying cannot change that.
+      recordDelivery(id, null, "webhook_url " + e.getMessage());
+      throw CapsuleFailures.of(
+          GenerationFailure.WEBHOOK_URL_REFUSED, "webhook_url " + e.getMessage());
     } catch (Exception e) {
       recordDelivery(id, null, e.toString());
       throw CapsuleFailures.of(GenerationFailure.WEBHOOK_FAILED, "Webhook delivery failed: " + e);

@@ -3,9 +3,11 @@ package dev.shipyard.api.capsules;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.error.ApiFamily;
 import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.web.OutboundUrls;
 import dev.shipyard.workflows.capsules.GenerationResult;
 import dev.shipyard.workflows.capsules.Iteration;
 import jakarta.validation.Valid;
@@ -40,11 +42,17 @@ class CapsuleController {
   private final CapsuleService service;
   private final CapsuleStore store;
   private final CapsuleGenerations generations;
+  private final OutboundUrls outbound;
 
-  CapsuleController(CapsuleService service, CapsuleStore store, CapsuleGenerations generations) {
+  CapsuleController(
+      CapsuleService service,
+      CapsuleStore store,
+      CapsuleGenerations generations,
+      OutboundUrls outbound) {
     this.service = service;
     this.store = store;
     this.generations = generations;
+    this.outbound = outbound;
   }
 
   record GenerateRequest(
@@ -81,7 +89,10 @@ class CapsuleController {
       throw forbidden("user_id", "Capsules are generated for the caller; user_id must be you");
     }
     Metadata meta = request.metadata();
-    String webhook = meta == null ? null : webhookUrl(meta.webhookUrl(), "metadata.webhook_url");
+    String webhook =
+        meta == null
+            ? null
+            : outbound.require(meta.webhookUrl(), "metadata.webhook_url", ApiFamily.CAPSULES);
     Map<String, Object> metadata = new LinkedHashMap<>();
     if (meta != null) {
       metadata.put("target_score", meta.targetScore());
@@ -337,22 +348,6 @@ class CapsuleController {
     v.put("issues", stored.get("issues"));
     v.put("recommendations", stored.get("recommendations"));
     return v;
-  }
-
-  static String webhookUrl(String url, String field) {
-    if (url == null || url.isBlank()) {
-      return null;
-    }
-    try {
-      URI uri = URI.create(url);
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null) {
-        return url;
-      }
-    } catch (IllegalArgumentException e) {
-      // fall through
-    }
-    throw invalid(field, field + " must be an http(s) URL");
   }
 
   static ApiException notFound(String capsuleId) {

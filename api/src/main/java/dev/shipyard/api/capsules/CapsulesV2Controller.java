@@ -1,10 +1,12 @@
 package dev.shipyard.api.capsules;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.shipyard.api.error.ApiFamily;
 import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.v2.ApiResponse;
+import dev.shipyard.api.web.OutboundUrls;
 import dev.shipyard.api.web.RequestIds;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -46,10 +48,12 @@ class CapsulesV2Controller {
 
   private final CapsuleService service;
   private final CapsuleStore store;
+  private final OutboundUrls outbound;
 
-  CapsulesV2Controller(CapsuleService service, CapsuleStore store) {
+  CapsulesV2Controller(CapsuleService service, CapsuleStore store, OutboundUrls outbound) {
     this.service = service;
     this.store = store;
+    this.outbound = outbound;
   }
 
   record CreateCapsule(
@@ -70,7 +74,7 @@ class CapsulesV2Controller {
       @AuthenticationPrincipal Caller caller,
       @Valid @RequestBody CreateCapsule request,
       ServerWebExchange exchange) {
-    String webhook = CapsuleController.webhookUrl(request.webhookUrl(), "webhook_url");
+    String webhook = outbound.require(request.webhookUrl(), "webhook_url", ApiFamily.V2);
     boolean async = Boolean.TRUE.equals(request.asyncProcessing());
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("tech_stack", request.techStack());

@@ -27,6 +27,18 @@ public class ErrorResponses {
         .body(error, RequestIds.of(exchange), Instant.now());
   }
 
+  /**
+   * The JSON bytes for {@code error} in the family of {@code path}, for responses written outside
+   * an exchange (malformed requests refused by the HTTP server itself).
+   */
+  public byte[] render(String path, ApiError error, String requestId) {
+    try {
+      return json.writeValueAsBytes(ApiFamily.of(path).body(error, requestId, Instant.now()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Mono<Void> write(ServerWebExchange exchange, ApiError error) {
     ServerHttpResponse response = exchange.getResponse();
     response.setStatusCode(error.status());

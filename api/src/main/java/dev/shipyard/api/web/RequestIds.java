@@ -10,7 +10,7 @@ public final class RequestIds {
 
   public static final String HEADER = "X-Request-ID";
   static final String ATTRIBUTE = RequestIds.class.getName();
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private RequestIds() {}
 

@@ -1,5 +1,6 @@
 package dev.shipyard.api.web;
 
+import java.util.function.BiConsumer;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -25,17 +26,21 @@ class SecurityHeadersFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     HttpHeaders headers = exchange.getResponse().getHeaders();
-    headers.set(HttpHeaders.CACHE_CONTROL, "no-cache, no-store, must-revalidate");
-    headers.set(HttpHeaders.PRAGMA, "no-cache");
-    headers.set(HttpHeaders.EXPIRES, "0");
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("X-Frame-Options", "DENY");
-    headers.set("X-XSS-Protection", "1; mode=block");
-    headers.set("Referrer-Policy", "no-referrer");
-    headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    String path = exchange.getRequest().getPath().value();
-    boolean docs = path.startsWith("/swagger-ui") || path.startsWith("/webjars/");
-    headers.set("Content-Security-Policy", docs ? DOCS_CSP : API_CSP);
+    apply(exchange.getRequest().getPath().value(), headers::set);
     return chain.filter(exchange);
+  }
+
+  /** Sets the security headers of a response to {@code path} through {@code set}. */
+  static void apply(String path, BiConsumer<String, String> set) {
+    set.accept(HttpHeaders.CACHE_CONTROL, "no-cache, no-store, must-revalidate");
+    set.accept(HttpHeaders.PRAGMA, "no-cache");
+    set.accept(HttpHeaders.EXPIRES, "0");
+    set.accept("X-Content-Type-Options", "nosniff");
+    set.accept("X-Frame-Options", "DENY");
+    set.accept("X-XSS-Protection", "1; mode=block");
+    set.accept("Referrer-Policy", "no-referrer");
+    set.accept("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    boolean docs = path.startsWith("/swagger-ui") || path.startsWith("/webjars/");
+    set.accept("Content-Security-Policy", docs ? DOCS_CSP : API_CSP);
   }
 }

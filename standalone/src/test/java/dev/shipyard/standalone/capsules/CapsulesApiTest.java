@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
-import java.net.InetSocketAddress;
+import dev.shipyard.standalone.testing.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.http.HttpMethod;
@@ -214,126 +211,112 @@ class CapsulesApiTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void v2CreatesInTheEnvelopeAndCallsTheWebhookSigned(WebTestClient api) throws Exception {
+  void v2CreatesInTheEnvelopeAndCallsTheWebhookSigned(WebTestClient api, WebhookReceiver receiver)
+      throws Exception {
     Account owner = Accounts.register(api, "v2caps");
-    BlockingQueue<Map<String, String>> calls = new LinkedBlockingQueue<>();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext(
-        "/hook",
-        exchange -> {
-          byte[] body = exchange.getRequestBody().readAllBytes();
-          calls.add(
-              Map.of(
-                  "signature", exchange.getRequestHeaders().getFirst("X-Shipyard-Signature"),
-                  "event", exchange.getRequestHeaders().getFirst("X-Shipyard-Event"),
-                  "body", new String(body, StandardCharsets.UTF_8)));
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-        });
-    receiver.start();
-    try {
-      String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-      Map<String, Object> accepted =
-          Json.call(
-              api,
-              HttpMethod.POST,
-              "/api/v2/capsules",
-              owner.accessToken(),
-              Map.of(
-                  "project_name",
-                  "Inventory",
-                  "description",
-                  "An inventory service managing products and orders",
-                  "tech_stack",
-                  List.of("Node.js", "Express"),
-                  "async_processing",
-                  true,
-                  "webhook_url",
-                  hook),
-              202);
-      assertThat(accepted).containsEntry("success", true).containsEntry("version", "2.0.0");
-      Map<String, Object> job = (Map<String, Object>) accepted.get("data");
-      assertThat(job).containsEntry("status", "queued").containsKey("job_id");
-      String capsuleId = (String) job.get("capsule_id");
+    String hook = receiver.url("/hook");
+    Map<String, Object> accepted =
+        Json.call(
+            api,
+            HttpMethod.POST,
+            "/api/v2/capsules",
+            owner.accessToken(),
+            Map.of(
+                "project_name",
+                "Inventory",
+                "description",
+                "An inventory service managing products and orders",
+                "tech_stack",
+                List.of("Node.js", "Express"),
+                "async_processing",
+                true,
+                "webhook_url",
+                hook),
+            202);
+    assertThat(accepted).containsEntry("success", true).containsEntry("version", "2.0.0");
+    Map<String, Object> job = (Map<String, Object>) accepted.get("data");
+    assertThat(job).containsEntry("status", "queued").containsKey("job_id");
+    String capsuleId = (String) job.get("capsule_id");
 
-      Map<String, String> call = calls.poll(90, TimeUnit.SECONDS);
-      assertThat(call).as("webhook call").isNotNull();
-      assertThat(call.get("event")).isEqualTo("capsule.created");
-      String[] parts = call.get("signature").split(",");
-      String t = parts[0].substring(2);
-      String expected =
-          WebhookSender.sign(
-              LocalPlatformExtension.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8),
-              t + "." + call.get("body"));
-      assertThat(parts[1]).isEqualTo("v1=" + expected);
-      assertThat(call.get("body")).contains(capsuleId).contains("\"event\":\"capsule.created\"");
+    WebhookReceiver.Request call = receiver.poll(Duration.ofSeconds(90));
+    assertThat(call).as("webhook call").isNotNull();
+    // Plain HTTP/1.1: no h2c upgrade offer, which many receivers and proxies reject.
+    assertThat(call.requestLine()).isEqualTo("POST /hook HTTP/1.1");
+    assertThat(call.headers()).doesNotContainKeys("upgrade", "http2-settings");
+    assertThat(call.header("connection")).isEqualTo("close");
+    assertThat(call.header("X-Shipyard-Event")).isEqualTo("capsule.created");
+    String[] parts = call.header("X-Shipyard-Signature").split(",");
+    String t = parts[0].substring(2);
+    String expected =
+        WebhookSender.sign(
+            LocalPlatformExtension.WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8),
+            t + "." + call.body());
+    assertThat(parts[1]).isEqualTo("v1=" + expected);
+    assertThat(call.body()).contains(capsuleId).contains("\"event\":\"capsule.created\"");
 
-      Map<String, Object> got =
-          Json.call(
-              api, HttpMethod.GET, "/api/v2/capsules/" + capsuleId, owner.accessToken(), null, 200);
-      assertThat((Map<String, Object>) got.get("data"))
-          .containsEntry("status", "stored")
-          .extracting(d -> ((Map<String, Object>) d.get("metadata")).get("languages"))
-          .isEqualTo(List.of("javascript"));
-      assertThat((List<?>) got.get("links")).isNotEmpty();
+    Map<String, Object> got =
+        Json.call(
+            api, HttpMethod.GET, "/api/v2/capsules/" + capsuleId, owner.accessToken(), null, 200);
+    assertThat((Map<String, Object>) got.get("data"))
+        .containsEntry("status", "stored")
+        .extracting(d -> ((Map<String, Object>) d.get("metadata")).get("languages"))
+        .isEqualTo(List.of("javascript"));
+    assertThat((List<?>) got.get("links")).isNotEmpty();
 
-      Map<String, Object> page =
-          Json.call(
-              api,
-              HttpMethod.GET,
-              "/api/v2/capsules?page=1&per_page=5&sort_by=created_at&sort_order=desc",
-              owner.accessToken(),
-              null,
-              200);
-      Map<String, Object> pagination =
-          (Map<String, Object>) ((Map<String, Object>) page.get("meta")).get("pagination");
-      assertThat(pagination)
-          .containsEntry("page", 1)
-          .containsEntry("per_page", 5)
-          .containsEntry("total", 1)
-          .containsEntry("has_next", false)
-          .containsEntry("has_prev", false);
+    Map<String, Object> page =
+        Json.call(
+            api,
+            HttpMethod.GET,
+            "/api/v2/capsules?page=1&per_page=5&sort_by=created_at&sort_order=desc",
+            owner.accessToken(),
+            null,
+            200);
+    Map<String, Object> pagination =
+        (Map<String, Object>) ((Map<String, Object>) page.get("meta")).get("pagination");
+    assertThat(pagination)
+        .containsEntry("page", 1)
+        .containsEntry("per_page", 5)
+        .containsEntry("total", 1)
+        .containsEntry("has_next", false)
+        .containsEntry("has_prev", false);
 
-      Map<String, Object> invalid =
-          Json.call(
-              api,
-              HttpMethod.POST,
-              "/api/v2/capsules",
-              owner.accessToken(),
-              Map.of(
-                  "project_name",
-                  "x".repeat(101),
-                  "description",
-                  "d",
-                  "tech_stack",
-                  List.of("Python")),
-              422);
-      assertThat(invalid).containsEntry("success", false);
-      assertThat(invalid.toString()).contains("project_name");
-      Json.call(
-          api,
-          HttpMethod.POST,
-          "/api/v2/capsules",
-          owner.accessToken(),
-          Map.of(
-              "project_name",
-              "p",
-              "description",
-              "d",
-              "tech_stack",
-              List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")),
-          422);
-      Json.call(
-          api, HttpMethod.GET, "/api/v2/capsules?sort_by=password", owner.accessToken(), null, 422);
-      Json.call(
-          api,
-          HttpMethod.GET,
-          "/api/v2/capsules/" + capsuleId,
-          Accounts.register(api, "v2other").accessToken(),
-          null,
-          404);
-    } finally {
-      receiver.stop(0);
-    }
+    Map<String, Object> invalid =
+        Json.call(
+            api,
+            HttpMethod.POST,
+            "/api/v2/capsules",
+            owner.accessToken(),
+            Map.of(
+                "project_name",
+                "x".repeat(101),
+                "description",
+                "d",
+                "tech_stack",
+                List.of("Python")),
+            422);
+    assertThat(invalid).containsEntry("success", false);
+    assertThat(invalid.toString()).contains("project_name");
+    Json.call(
+        api,
+        HttpMethod.POST,
+        "/api/v2/capsules",
+        owner.accessToken(),
+        Map.of(
+            "project_name",
+            "p",
+            "description",
+            "d",
+            "tech_stack",
+            List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")),
+        422);
+    Json.call(
+        api, HttpMethod.GET, "/api/v2/capsules?sort_by=password", owner.accessToken(), null, 422);
+    Json.call(
+        api,
+        HttpMethod.GET,
+        "/api/v2/capsules/" + capsuleId,
+        Accounts.register(api, "v2other").accessToken(),
+        null,
+        404);
   }
 }

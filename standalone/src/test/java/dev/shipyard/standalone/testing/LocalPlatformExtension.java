@@ -137,7 +137,8 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
     return type == LocalPlatform.class
         || type == WebTestClient.class
         || type == GreenMail.class
-        || type == WireMockServer.class;
+        || type == WireMockServer.class
+        || type == WebhookReceiver.class;
   }
 
   @Override
@@ -148,6 +149,9 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
     }
     if (type == WireMockServer.class) {
       return running(context).llm;
+    }
+    if (type == WebhookReceiver.class) {
+      return running(context).webhooks;
     }
     LocalPlatform platform = platform(context);
     return type == LocalPlatform.class ? platform : client(platform);
@@ -163,15 +167,24 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   /**
    * The shared platform, with a real SMTP server (GreenMail) its API sends mail to, and a WireMock
    * server standing in for an OpenAI-compatible LLM endpoint (its worker's {@code llm} engine);
-   * tests take the {@link GreenMail} or {@link WireMockServer} as a parameter.
+   * tests take the {@link GreenMail} or {@link WireMockServer} as a parameter. Webhooks may reach
+   * one receiver on loopback ({@link WebhookReceiver}, allowed by address and port through {@code
+   * OUTBOUND_ALLOWED}); every other private or loopback destination stays refused.
    */
   private static final class Running implements ExtensionContext.Store.CloseableResource {
     final Path dataDir;
     final GreenMail mail;
     final WireMockServer llm;
+    final WebhookReceiver webhooks;
     final LocalPlatform platform;
 
     Running() {
+      try {
+        webhooks = new WebhookReceiver();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      String allowed = "127.0.0.1:" + webhooks.port();
       mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
       mail.start();
       llm =
@@ -184,11 +197,13 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
         props.put("SMTP_HOST", "127.0.0.1");
         props.put("SMTP_PORT", mail.getSmtp().getPort());
         props.put("SMTP_STARTTLS", "false");
+        props.put("OUTBOUND_ALLOWED", allowed);
         Map<String, Object> worker = new java.util.LinkedHashMap<>(WORKER_PROPERTIES);
         worker.put("LLM_BASE_URL", llm.baseUrl() + "/v1");
         worker.put("LLM_MODEL", "test-model");
         worker.put("LLM_API_KEY", LLM_API_KEY);
         worker.put("LLM_MAX_RETRIES", "1");
+        worker.put("OUTBOUND_ALLOWED", allowed);
         platform =
             new LocalPlatform(
                     LocalPlatform.Settings.ephemeral(dataDir)
@@ -198,6 +213,7 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
       } catch (Exception e) {
         llm.stop();
         mail.stop();
+        closeQuietly(webhooks);
         throw new IllegalStateException("The local platform did not start", e);
       }
     }
@@ -207,7 +223,16 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
       platform.close();
       llm.stop();
       mail.stop();
+      webhooks.close();
       deleteRecursively(dataDir);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // already failing
     }
   }
 

@@ -20,6 +20,8 @@ public enum GenerationFailure {
   ENGINE_RETRIES_EXHAUSTED(false),
   /** Webhooks cannot be signed: {@code WEBHOOK_SIGNING_SECRET} is not set on the worker. */
   WEBHOOK_NOT_CONFIGURED(false),
+  /** The outbound guard refused the webhook URL (nothing was sent; README: Outbound). */
+  WEBHOOK_URL_REFUSED(false),
   /** The webhook receiver failed or answered non-2xx: retried by the delivery profile. */
   WEBHOOK_FAILED(true);
 

@@ -1,0 +1,187 @@
+package dev.shipyard.outbound;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * POSTs to user-controlled URLs through the {@link OutboundGuard}: the host is resolved and checked
+ * once, and the socket connects to that very address (TLS still verifies the certificate against
+ * the host name, with SNI). Plain HTTP/1.1, one request per connection ({@code Connection: close}),
+ * no {@code Upgrade: h2c}; redirects are not followed (a 3xx is returned like any status).
+ *
+ * <p>Why not {@link java.net.http.HttpClient}: it resolves the host itself when it connects, and
+ * JDK 17 has no hook to pin the address it checked, so a DNS answer could change between the check
+ * and the connection. A socket we open ourselves connects exactly where the guard looked.
+ */
+public final class OutboundHttp {
+
+  private static final int MAX_LINE = 8192;
+  private static final int MAX_HEADER_LINES = 200;
+
+  private final OutboundGuard guard;
+  private final Duration connectTimeout;
+  private final Duration timeout;
+  private final SSLSocketFactory tls;
+
+  /**
+   * @param connectTimeout longest TCP (and TLS) connection set-up
+   * @param timeout longest whole exchange, connection included
+   */
+  public OutboundHttp(OutboundGuard guard, Duration connectTimeout, Duration timeout) {
+    this(guard, connectTimeout, timeout, (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /** With the TLS socket factory of {@code tls} (tests: a trust store of their own). */
+  public OutboundHttp(
+      OutboundGuard guard, Duration connectTimeout, Duration timeout, SSLSocketFactory tls) {
+    this.guard = guard;
+    this.connectTimeout = connectTimeout;
+    this.timeout = timeout;
+    this.tls = tls;
+  }
+
+  public OutboundGuard guard() {
+    return guard;
+  }
+
+  /**
+   * POSTs {@code body} to {@code url} with {@code headers} ({@code Host}, {@code Content-Length}
+   * and {@code Connection} are set here) and returns the response status; the response body is not
+   * read.
+   *
+   * @throws OutboundRefusedException when the guard refuses the URL or an address of its host:
+   *     nothing was sent
+   * @throws IOException on a transport failure or timeout
+   */
+  public int post(URI url, Map<String, String> headers, byte[] body) throws IOException {
+    InetSocketAddress target = guard.resolve(url);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean https = "https".equalsIgnoreCase(url.getScheme());
+    try (Socket socket = open(target, url.getHost(), https)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head(url, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      return status(socket, deadline);
+    }
+  }
+
+  private Socket open(InetSocketAddress target, String host, boolean https) throws IOException {
+    Socket plain = new Socket();
+    try {
+      plain.connect(target, (int) Math.max(1, connectTimeout.toMillis()));
+      plain.setSoTimeout((int) Math.max(1, connectTimeout.toMillis()));
+      if (!https) {
+        return plain;
+      }
+      String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      SSLSocket socket = (SSLSocket) tls.createSocket(plain, name, target.getPort(), true);
+      SSLParameters params = socket.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS");
+      if (Literals.address(name) == null) {
+        params.setServerNames(List.of(new SNIHostName(name)));
+      }
+      params.setApplicationProtocols(new String[] {"http/1.1"});
+      socket.setSSLParameters(params);
+      socket.startHandshake();
+      return socket;
+    } catch (IOException | RuntimeException e) {
+      plain.close();
+      throw e;
+    }
+  }
+
+  private static String head(URI url, Map<String, String> headers, int length) {
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    if (url.getRawQuery() != null) {
+      path += "?" + url.getRawQuery();
+    }
+    int port = url.getPort();
+    String host = url.getHost() + (port < 0 ? "" : ":" + port);
+    StringBuilder b = new StringBuilder();
+    b.append("POST ").append(path).append(" HTTP/1.1\r\n");
+    b.append("Host: ").append(host).append("\r\n");
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      String name = h.getKey();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.equals("host") || lower.equals("content-length") || lower.equals("connection")) {
+        continue;
+      }
+      if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+          || h.getValue().matches("(?s).*[\r\n\0].*")) {
+        throw new IllegalArgumentException("invalid header " + name);
+      }
+      b.append(name).append(": ").append(h.getValue()).append("\r\n");
+    }
+    b.append("Content-Length: ").append(length).append("\r\n");
+    b.append("Connection: close\r\n\r\n");
+    return b.toString();
+  }
+
+  /** Reads status lines until a final (non-1xx) one. */
+  private static int status(Socket socket, long deadline) throws IOException {
+    InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+    while (true) {
+      String line = line(socket, in, deadline);
+      String[] parts = line.split(" ", 3);
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+        throw new IOException("not an HTTP/1.x response");
+      }
+      int code;
+      try {
+        code = Integer.parseInt(parts[1]);
+      } catch (NumberFormatException e) {
+        throw new IOException("not an HTTP/1.x response");
+      }
+      if (code >= 200 || code < 100) {
+        return code;
+      }
+      // 1xx: skip its headers, then read the next status line.
+      for (int i = 0; !line(socket, in, deadline).isEmpty(); i++) {
+        if (i > MAX_HEADER_LINES) {
+          throw new IOException("too many header lines");
+        }
+      }
+    }
+  }
+
+  private static String line(Socket socket, InputStream in, long deadline) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    while (true) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        throw new SocketTimeoutException("no response in time");
+      }
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("connection closed before a response");
+      }
+      if (c == '\n') {
+        byte[] bytes = buf.toByteArray();
+        int n =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+      }
+      if (buf.size() >= MAX_LINE) {
+        throw new IOException("response line too long");
+      }
+      buf.write(c);
+    }
+  }
+}
