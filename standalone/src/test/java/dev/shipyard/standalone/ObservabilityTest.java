@@ -100,11 +100,15 @@ class ObservabilityTest {
             });
   }
 
-  /** A client of the API's management port (MANAGEMENT_PORT). */
+  /**
+   * A client of the API's management port (MANAGEMENT_PORT), as the platform recorded it at start:
+   * the {@code local.management.port} property is shared by every context of the JVM, so another
+   * API instance started by a test would overwrite it.
+   */
   private static WebTestClient management(LocalPlatform platform) {
-    String port = platform.apiContext().getEnvironment().getProperty("local.management.port");
-    assertThat(port).as("the API runs a management server of its own").isNotNull();
-    return LocalPlatformExtension.client("http://127.0.0.1:" + port);
+    String url = platform.endpoints().managementUrl();
+    assertThat(url).as("the API runs a management server of its own").doesNotEndWith(":null");
+    return LocalPlatformExtension.client(url);
   }
 
   private static String scrape(WebTestClient api) {
