@@ -5,7 +5,9 @@ import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.security.Role;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -147,31 +149,34 @@ public class UserStore {
   }
 
   /** Clears the failure count and records the login time. */
-  public Mono<Void> loginSucceeded(UUID id) {
+  public Mono<Void> loginSucceeded(UUID id, Instant now) {
     return db.sql(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = now()"
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = :now"
                 + " WHERE id = :id")
         .bind("id", id)
+        .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
         .then();
   }
 
   /**
    * Counts a failed login, atomically; the {@code max}-th failure in a row locks the account for
-   * {@code lockout}. A lock that has expired starts a fresh count.
+   * {@code lockout} from {@code now}. A lock that has expired by {@code now} starts a fresh count.
    *
    * @return the failures counted so far and the lock, if one is now in force
    */
-  public Mono<LoginFailures> loginFailed(UUID id, int max, Duration lockout) {
+  public Mono<LoginFailures> loginFailed(UUID id, int max, Duration lockout, Instant now) {
+    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     return db.sql(
             "UPDATE users SET failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until"
-                + " <= now() THEN 1 ELSE failed_logins + 1 END,"
+                + " <= :now THEN 1 ELSE failed_logins + 1 END,"
                 + " locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until"
-                + " <= now() THEN 1 ELSE failed_logins + 1 END) >= :max"
-                + " THEN now() + make_interval(secs => :seconds) ELSE NULL END"
+                + " <= :now THEN 1 ELSE failed_logins + 1 END) >= :max"
+                + " THEN :until ELSE NULL END"
                 + " WHERE id = :id RETURNING failed_logins, locked_until")
         .bind("id", id)
         .bind("max", max)
-        .bind("seconds", (double) lockout.toSeconds())
+        .bind("now", at)
+        .bind("until", at.plus(lockout))
         .map(
             row ->
                 new LoginFailures(
