@@ -5,8 +5,9 @@
 #
 # Starts the local platform on a fresh temporary data dir (ports 18080/18081/17233/25432/19000 or
 # BENCH_*_PORT) with rate limits off (RATE_LIMIT_ENABLED=false), registers a user, generates one
-# capsule (offline engine), then runs wrk (THREADS 2, CONNECTIONS 16, DURATION 10s after WARMUP 5s
-# per endpoint) on four endpoints, interleaved, ROUNDS times:
+# capsule (offline engine), warms the JIT up on every endpoint (WARMUP_ALL, 15s each), then runs wrk
+# (THREADS 2, CONNECTIONS 16, DURATION 10s after WARMUP 5s per endpoint) on four endpoints,
+# interleaved, ROUNDS times:
 #   static        GET /api/health/live                  (no credential)
 #   static+token  GET /api/health/live                  with the bearer token (authentication only)
 #   profile       GET /v1/user/profile                  with the bearer token
@@ -17,7 +18,7 @@
 # Writes bench/results/read-path-<date>[-<label>].csv. Only 127.0.0.1 is contacted.
 #
 # Environment (optional): LABEL (e.g. before/after; goes into the CSV and its name), THREADS (2),
-# CONNECTIONS (16), DURATION (10s), WARMUP (5s), JFR=<file.jfr> (record the whole run with Java
+# CONNECTIONS (16), DURATION (10s), WARMUP (5s), WARMUP_ALL (15s), JFR=<file.jfr> (record the whole run with Java
 # Flight Recorder, profile settings, into that file), JAVA_OPTS (extra JVM flags), and the ports
 # BENCH_API_PORT 18080, BENCH_WORKER_PORT 18081, BENCH_TEMPORAL_PORT 17233, BENCH_POSTGRES_PORT
 # 25432, BENCH_S3_PORT 19000.
@@ -32,6 +33,7 @@ THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-16}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-5s}"
+WARMUP_ALL="${WARMUP_ALL:-15s}"
 API_PORT="${BENCH_API_PORT:-18080}"
 API="http://127.0.0.1:$API_PORT"
 
@@ -111,7 +113,7 @@ run_wrk() { # endpoint duration -> wrk's output
 
 echo "# Shipyard read path: $ROUNDS round(s), $(date -u -Iseconds)${LABEL:+, $LABEL}"
 echo
-echo "jar sha256 $JAR_SHA, host: $(nproc) CPUs, wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after a $WARMUP warm-up per endpoint), rate limits off"
+echo "jar sha256 $JAR_SHA, host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP_ALL on every endpoint, then $WARMUP before each measurement), rate limits off"
 echo "java: $(java -version 2>&1 | head -n1), JVM flags: ${JVM_FLAGS[*]:-none}"
 echo
 echo "timestamp,label,round,endpoint,path,requests_per_s,latency_avg_ms,latency_p50_ms,latency_p99_ms,requests,non_2xx,socket_errors,ratio_to_static,loadavg1" >"$OUT"
@@ -124,6 +126,10 @@ to_ms() { # wrk latency (e.g. 1.23ms, 450.00us, 1.02s) -> ms
     else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
     else print "NA" }'
 }
+
+for e in "${ENDPOINTS[@]}"; do # the JIT compiles every path before anything is measured
+  run_wrk "$e" "$WARMUP_ALL" >/dev/null
+done
 
 for round in $(seq 1 "$ROUNDS"); do
   declare -A RPS=()

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -266,6 +267,14 @@ public final class LocalPlatform implements AutoCloseable {
 
   private ConfigurableApplicationContext run(
       Class<?> app, String configName, Map<String, Object> properties) {
+    return run(app, configName, properties, beans -> {});
+  }
+
+  private ConfigurableApplicationContext run(
+      Class<?> app,
+      String configName,
+      Map<String, Object> properties,
+      Consumer<GenericApplicationContext> beans) {
     return new SpringApplicationBuilder(app)
         .parent(shared)
         .registerShutdownHook(false)
@@ -286,6 +295,7 @@ public final class LocalPlatform implements AutoCloseable {
                         factory.setUseGlobalResources(false);
                         return factory;
                       });
+              beans.accept((GenericApplicationContext) ctx);
             })
         .run();
   }
@@ -301,11 +311,20 @@ public final class LocalPlatform implements AutoCloseable {
    * httpPort(context)}.
    */
   public ConfigurableApplicationContext startAnotherApi(Map<String, Object> overrides) {
+    return startAnotherApi(overrides, beans -> {});
+  }
+
+  /**
+   * As {@link #startAnotherApi(Map)}, with beans registered before the context refreshes (tests
+   * give an API instance a clock of their own this way).
+   */
+  public ConfigurableApplicationContext startAnotherApi(
+      Map<String, Object> overrides, Consumer<GenericApplicationContext> beans) {
     Map<String, Object> props = new LinkedHashMap<>(apiProperties);
     props.put("PORT", 0);
     props.putAll(overrides);
     ConfigurableApplicationContext another =
-        run(ApiApplication.class, ApiApplication.CONFIG_NAME, props);
+        run(ApiApplication.class, ApiApplication.CONFIG_NAME, props, beans);
     extraApis.add(another);
     return another;
   }

@@ -1,6 +1,7 @@
 package dev.shipyard.api.auth;
 
 import dev.shipyard.api.security.AuthProperties;
+import dev.shipyard.api.security.CredentialCache;
 import dev.shipyard.api.security.Secrets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -27,12 +28,19 @@ class Sessions {
   private final TransactionalOperator tx;
   private final AuthProperties properties;
   private final Clock clock;
+  private final CredentialCache credentials;
 
-  Sessions(DatabaseClient db, TransactionalOperator tx, AuthProperties properties, Clock clock) {
+  Sessions(
+      DatabaseClient db,
+      TransactionalOperator tx,
+      AuthProperties properties,
+      Clock clock,
+      CredentialCache credentials) {
     this.db = db;
     this.tx = tx;
     this.properties = properties;
     this.clock = clock;
+    this.credentials = credentials;
   }
 
   private OffsetDateTime now() {
@@ -140,7 +148,10 @@ class Sessions {
         .defaultIfEmpty(new Rotation.Refused("Invalid refresh token"));
   }
 
-  /** Ends a session: its refresh tokens and access tokens stop working at once. */
+  /**
+   * Ends a session: its refresh tokens and access tokens stop working at once (here through the
+   * credential cache; on other API instances through the database's notification).
+   */
   Mono<Boolean> revoke(UUID sessionId, String reason) {
     return db.sql(
             "UPDATE sessions SET revoked_at = :now, revoked_reason = :reason"
@@ -150,7 +161,8 @@ class Sessions {
         .bind("reason", reason)
         .fetch()
         .rowsUpdated()
-        .map(n -> n > 0);
+        .map(n -> n > 0)
+        .doFinally(signal -> credentials.sessionEnded(sessionId));
   }
 
   /** Ends every session of a user except {@code keep} (which may be null). */
@@ -164,6 +176,7 @@ class Sessions {
         .bind("reason", reason)
         .bind("keep", Parameter.fromOrEmpty(keep, UUID.class))
         .fetch()
-        .rowsUpdated();
+        .rowsUpdated()
+        .doFinally(signal -> credentials.userChanged(userId));
   }
 }

@@ -2,6 +2,7 @@ package dev.shipyard.api.users;
 
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.security.CredentialCache;
 import dev.shipyard.api.security.Role;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
@@ -31,9 +32,11 @@ public class UserStore {
           + " locked_until, last_login, created_at, updated_at";
 
   private final DatabaseClient db;
+  private final CredentialCache credentials;
 
-  public UserStore(DatabaseClient db) {
+  public UserStore(DatabaseClient db, CredentialCache credentials) {
     this.db = db;
+    this.credentials = credentials;
   }
 
   public static String normalizeEmail(String email) {
@@ -122,7 +125,8 @@ public class UserStore {
             Parameter.fromOrEmpty(email == null ? null : normalizeEmail(email), String.class))
         .map(UserStore::map)
         .one()
-        .onErrorMap(DataIntegrityViolationException.class, UserStore::conflict);
+        .onErrorMap(DataIntegrityViolationException.class, UserStore::conflict)
+        .doFinally(signal -> credentials.userChanged(id));
   }
 
   /** Changes role and/or active state (null leaves a value as it is). */
@@ -135,7 +139,8 @@ public class UserStore {
         .bind("role", Parameter.fromOrEmpty(role == null ? null : role.value(), String.class))
         .bind("active", Parameter.fromOrEmpty(active, Boolean.class))
         .map(UserStore::map)
-        .one();
+        .one()
+        .doFinally(signal -> credentials.userChanged(id));
   }
 
   /** Sets a new password hash and clears any lockout. */
@@ -145,7 +150,8 @@ public class UserStore {
                 + " updated_at = now() WHERE id = :id")
         .bind("id", id)
         .bind("hash", passwordHash)
-        .then();
+        .then()
+        .doFinally(signal -> credentials.userChanged(id));
   }
 
   /** Clears the failure count and records the login time. */
