@@ -15,6 +15,11 @@
 # and prints req/s per endpoint (median over the rounds) and its ratio to the static endpoint of
 # the SAME round (the machine is shared, so only ratios compare across runs). Every response must be
 # 200: a round with non-2xx responses or socket errors fails the script.
+# It also records the CPU time the platform spent per request: the platform JVM (API, worker and
+# Temporal test server share it) plus the PostgreSQL server processes, from /proc (utime + stime)
+# before and after each measurement. On a busy host req/s follows how much CPU the other processes
+# leave; CPU per request does not, so "cpu_ratio" (static's CPU per request / the endpoint's) is the
+# throughput ratio the endpoint would reach against static when CPU-bound, measured robustly.
 # Writes bench/results/read-path-<date>[-<label>].csv. Only 127.0.0.1 is contacted.
 #
 # Environment (optional): LABEL (e.g. before/after; goes into the CSV and its name), THREADS (2),
@@ -116,7 +121,25 @@ echo
 echo "jar sha256 $JAR_SHA, host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP_ALL on every endpoint, then $WARMUP before each measurement), rate limits off"
 echo "java: $(java -version 2>&1 | head -n1), JVM flags: ${JVM_FLAGS[*]:-none}"
 echo
-echo "timestamp,label,round,endpoint,path,requests_per_s,latency_avg_ms,latency_p50_ms,latency_p99_ms,requests,non_2xx,socket_errors,ratio_to_static,loadavg1" >"$OUT"
+echo "timestamp,label,round,endpoint,path,requests_per_s,latency_avg_ms,latency_p50_ms,latency_p99_ms,requests,non_2xx,socket_errors,ratio_to_static,loadavg1,platform_cpu_ms,cpu_us_per_request,cpu_ratio" >"$OUT"
+
+CLK_TCK="$(getconf CLK_TCK)"
+ticks_of() { # pid -> CPU ticks (user + system) used so far, 0 if gone
+  local line="" f
+  { read -r line <"/proc/$1/stat"; } 2>/dev/null || { echo 0; return 0; }
+  read -r -a f <<<"${line##*) }"
+  echo $((f[11] + f[12]))
+}
+platform_ticks() { # the platform JVM + the postmaster and its children (the backends)
+  local total pm p
+  total="$(ticks_of "$PID")"
+  pm="$(head -n1 "$WORK/data/postgres/postmaster.pid" 2>/dev/null || true)"
+  if [[ "$pm" =~ ^[0-9]+$ ]]; then
+    total=$((total + $(ticks_of "$pm")))
+    for p in $(ps -o pid= --ppid "$pm" 2>/dev/null); do total=$((total + $(ticks_of "$p"))); done
+  fi
+  echo "$total"
+}
 
 to_ms() { # wrk latency (e.g. 1.23ms, 450.00us, 1.02s) -> ms
   awk -v v="$1" 'BEGIN {
@@ -132,10 +155,12 @@ for e in "${ENDPOINTS[@]}"; do # the JIT compiles every path before anything is 
 done
 
 for round in $(seq 1 "$ROUNDS"); do
-  declare -A RPS=()
+  declare -A RPS=() CPU=()
   for e in "${ENDPOINTS[@]}"; do
     run_wrk "$e" "$WARMUP" >/dev/null
+    t0="$(platform_ticks)"
     out="$(run_wrk "$e" "$DURATION")"
+    t1="$(platform_ticks)"
     rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
     requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
     avg="$(to_ms "$(awk '$1 == "Latency" && NF >= 4 { print $2; exit }' <<<"$out")")"
@@ -151,20 +176,25 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     RPS[$e]="$rps"
     ratio="$(awk -v a="$rps" -v b="${RPS[static]}" 'BEGIN { printf "%.2f", a / b }')"
-    echo "$(date -u -Iseconds),$LABEL,$round,$e,${PATH_OF[$e]/$CAPSULE/\{id\}},$rps,$avg,$p50,$p99,$requests,$non2xx,$errors,$ratio,$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT"
-    echo "round $round: $e ${PATH_OF[$e]/$CAPSULE/\{id\}}: $rps req/s (p50 $p50 ms, p99 $p99 ms), ${ratio}x static"
+    cpu_ms=$(((t1 - t0) * 1000 / CLK_TCK))
+    CPU[$e]="$(awk -v c="$cpu_ms" -v n="$requests" 'BEGIN { printf "%.1f", c * 1000 / n }')"
+    cpu_ratio="$(awk -v a="${CPU[static]}" -v b="${CPU[$e]}" 'BEGIN { printf "%.2f", a / b }')"
+    echo "$(date -u -Iseconds),$LABEL,$round,$e,${PATH_OF[$e]/$CAPSULE/\{id\}},$rps,$avg,$p50,$p99,$requests,$non2xx,$errors,$ratio,$(cut -d' ' -f1 /proc/loadavg),$cpu_ms,${CPU[$e]},$cpu_ratio" >>"$OUT"
+    echo "round $round: $e ${PATH_OF[$e]/$CAPSULE/\{id\}}: $rps req/s (p50 $p50 ms, p99 $p99 ms), ${ratio}x static; ${CPU[$e]} us CPU per request, cpu ratio ${cpu_ratio}"
   done
-  unset RPS
+  unset RPS CPU
 done
 
 echo
-echo "| endpoint | path | req/s (median of $ROUNDS) | ratio to static (median of the rounds' ratios) |"
-echo "|---|---|---:|---:|"
+echo "| endpoint | path | req/s (median of $ROUNDS) | req/s ratio to static (median) | platform CPU us per request (median) | CPU ratio to static (median) |"
+echo "|---|---|---:|---:|---:|---:|"
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for e in "${ENDPOINTS[@]}"; do
   rps="$(awk -F, -v e="$e" 'NR > 1 && $4 == e { print $6 }' "$OUT" | median)"
   ratio="$(awk -F, -v e="$e" 'NR > 1 && $4 == e { print $13 }' "$OUT" | median)"
-  echo "| $e | \`$(awk -F, -v e="$e" 'NR > 1 && $4 == e { print $5; exit }' "$OUT")\` | $rps | $ratio |"
+  cpu="$(awk -F, -v e="$e" 'NR > 1 && $4 == e { print $16 }' "$OUT" | median)"
+  cpu_ratio="$(awk -F, -v e="$e" 'NR > 1 && $4 == e { print $17 }' "$OUT" | median)"
+  echo "| $e | \`$(awk -F, -v e="$e" 'NR > 1 && $4 == e { print $5; exit }' "$OUT")\` | $rps | $ratio | $cpu | $cpu_ratio |"
 done
 echo
 echo "Raw figures: ${OUT#"$REPO_ROOT"/}"
