@@ -12,6 +12,7 @@ import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @ExtendWith(LocalPlatformExtension.class)
 class CrossInstanceRevocationTest {
+
+  static final Duration PROPAGATION = Duration.ofSeconds(2);
 
   private static ConfigurableApplicationContext other;
   private static WebTestClient b;
@@ -50,6 +53,17 @@ class CrossInstanceRevocationTest {
     }
   }
 
+  /** B answers {@code status} for {@code credential}, now or within {@link #PROPAGATION}. */
+  private static Map<String, Object> onB(String credential, String uri, int status) {
+    AtomicReference<Map<String, Object>> body = new AtomicReference<>();
+    Awaitility.await()
+        .atMost(PROPAGATION)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> body.set(Json.call(b, HttpMethod.GET, uri, credential, null, status)));
+    return body.get();
+  }
+
   /** B authenticates {@code credential} and remembers it. */
   private static void rememberedOnB(String credential, String uri) {
     Json.call(b, HttpMethod.GET, uri, credential, null, 200);
@@ -64,9 +78,7 @@ class CrossInstanceRevocationTest {
 
     Json.call(a, HttpMethod.POST, "/v1/auth/logout", account.accessToken(), null, 200);
 
-    assertThat(
-            message(
-                Json.call(b, HttpMethod.GET, "/v1/user/profile", account.accessToken(), null, 401)))
+    assertThat(message(onB(account.accessToken(), "/v1/user/profile", 401)))
         .contains("Session has ended");
   }
 
@@ -78,7 +90,7 @@ class CrossInstanceRevocationTest {
 
     Json.post(a, "/v1/auth/refresh", Map.of("refresh_token", account.refreshToken()), 401);
 
-    Json.call(b, HttpMethod.GET, "/v1/user/profile", account.accessToken(), null, 401);
+    onB(account.accessToken(), "/v1/user/profile", 401);
   }
 
   @Test
@@ -99,7 +111,7 @@ class CrossInstanceRevocationTest {
             "confirm_new_password", changed),
         200);
 
-    Json.call(b, HttpMethod.GET, "/v1/user/profile", elsewhere.accessToken(), null, 401);
+    onB(elsewhere.accessToken(), "/v1/user/profile", 401);
     // The session that changed it lives on, on both instances.
     Json.call(b, HttpMethod.GET, "/v1/user/profile", account.accessToken(), null, 200);
   }
@@ -118,7 +130,7 @@ class CrossInstanceRevocationTest {
         Map.of("role", "user"),
         200);
 
-    Json.call(b, HttpMethod.GET, "/v1/admin/users", admin.accessToken(), null, 403);
+    onB(admin.accessToken(), "/v1/admin/users", 403);
     rememberedOnB(admin.accessToken(), "/v1/user/profile");
 
     Json.call(
@@ -129,10 +141,7 @@ class CrossInstanceRevocationTest {
         Map.of("is_active", false),
         200);
 
-    assertThat(
-            message(
-                Json.call(b, HttpMethod.GET, "/v1/user/profile", admin.accessToken(), null, 401)))
-        .contains("disabled");
+    assertThat(message(onB(admin.accessToken(), "/v1/user/profile", 401))).contains("disabled");
   }
 
   @Test
@@ -147,7 +156,6 @@ class CrossInstanceRevocationTest {
     Json.call(
         a, HttpMethod.DELETE, "/v1/api-keys/" + created.get("id"), owner.accessToken(), null, 200);
 
-    assertThat(message(Json.call(b, HttpMethod.GET, "/v1/user/profile", key, null, 401)))
-        .contains("revoked");
+    assertThat(message(onB(key, "/v1/user/profile", 401))).contains("revoked");
   }
 }
