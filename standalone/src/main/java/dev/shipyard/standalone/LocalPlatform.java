@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.WebApplicationType;
@@ -296,6 +297,14 @@ public final class LocalPlatform implements AutoCloseable {
 
   private ConfigurableApplicationContext run(
       Class<?> app, String configName, Map<String, Object> properties) {
+    return run(app, configName, properties, beans -> {});
+  }
+
+  private ConfigurableApplicationContext run(
+      Class<?> app,
+      String configName,
+      Map<String, Object> properties,
+      Consumer<GenericApplicationContext> beans) {
     return new SpringApplicationBuilder(app)
         .parent(shared)
         .registerShutdownHook(false)
@@ -316,6 +325,7 @@ public final class LocalPlatform implements AutoCloseable {
                         factory.setUseGlobalResources(false);
                         return factory;
                       });
+              beans.accept((GenericApplicationContext) ctx);
             })
         .run();
   }
@@ -331,12 +341,21 @@ public final class LocalPlatform implements AutoCloseable {
    * httpPort(context)}.
    */
   public ConfigurableApplicationContext startAnotherApi(Map<String, Object> overrides) {
+    return startAnotherApi(overrides, beans -> {});
+  }
+
+  /**
+   * As {@link #startAnotherApi(Map)}, with beans registered before the context refreshes (tests
+   * give an API instance a clock of their own this way).
+   */
+  public ConfigurableApplicationContext startAnotherApi(
+      Map<String, Object> overrides, Consumer<GenericApplicationContext> beans) {
     Map<String, Object> props = new LinkedHashMap<>(apiProperties);
     props.put("PORT", 0);
     props.put("MANAGEMENT_PORT", port(0));
     props.putAll(overrides);
     ConfigurableApplicationContext another =
-        run(ApiApplication.class, ApiApplication.CONFIG_NAME, props);
+        run(ApiApplication.class, ApiApplication.CONFIG_NAME, props, beans);
     extraApis.add(another);
     return another;
   }

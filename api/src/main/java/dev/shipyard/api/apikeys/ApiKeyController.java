@@ -10,18 +10,18 @@ import dev.shipyard.api.security.AuthProperties;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.Permission;
 import dev.shipyard.api.security.Secrets;
+import dev.shipyard.api.web.Message;
 import dev.shipyard.api.web.Pagination;
-import dev.shipyard.api.web.SensitiveBody;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -48,12 +48,55 @@ class ApiKeyController {
   private final ApiKeyStore keys;
   private final AuthProperties properties;
   private final AuditLog audit;
+  private final Clock clock;
 
-  ApiKeyController(ApiKeyStore keys, AuthProperties properties, AuditLog audit) {
+  ApiKeyController(ApiKeyStore keys, AuthProperties properties, AuditLog audit, Clock clock) {
     this.keys = keys;
     this.properties = properties;
     this.audit = audit;
+    this.clock = clock;
   }
+
+  /** {@code POST /v1/api-keys}: the only answer that carries the key itself. */
+  record CreatedKey(
+      String id,
+      String name,
+      String key,
+      @JsonProperty("key_prefix") String keyPrefix,
+      @JsonProperty("created_at") Instant createdAt,
+      @JsonProperty("expires_at") Instant expiresAt,
+      List<String> scopes) {
+    @Override
+    public String toString() {
+      return "CreatedKey[id=" + id + ", keyPrefix=" + keyPrefix + ", key hidden]";
+    }
+  }
+
+  /** A key in {@code GET /v1/api-keys}, without the key. */
+  record KeySummary(
+      String id,
+      String name,
+      String description,
+      @JsonProperty("key_prefix") String keyPrefix,
+      @JsonProperty("created_at") Instant createdAt,
+      @JsonProperty("expires_at") Instant expiresAt,
+      @JsonProperty("last_used") Instant lastUsed,
+      List<String> scopes) {
+    static KeySummary of(ApiKeyStore.StoredKey key) {
+      return new KeySummary(
+          key.id().toString(),
+          key.name(),
+          key.description(),
+          key.keyPrefix(),
+          key.createdAt().toInstant(),
+          instant(key.expiresAt()),
+          instant(key.lastUsed()),
+          key.scopes() == null ? null : List.of(key.scopes()));
+    }
+  }
+
+  /** {@code GET /v1/api-keys}. */
+  record KeyPage(@JsonProperty("api_keys") List<KeySummary> apiKeys, Pagination.Page pagination) {}
 
   record CreateKey(
       @NotBlank @Size(max = 100) String name,
@@ -64,7 +107,7 @@ class ApiKeyController {
   @PostMapping("/v1/api-keys")
   @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('apikey:create')")
-  public Mono<Map<String, Object>> create(
+  public Mono<CreatedKey> create(
       @AuthenticationPrincipal Caller caller,
       @Valid @RequestBody CreateKey request,
       ServerWebExchange exchange) {
@@ -75,7 +118,8 @@ class ApiKeyController {
     OffsetDateTime expires =
         request.expiresInDays() == null
             ? null
-            : OffsetDateTime.now(ZoneOffset.UTC).plusDays(request.expiresInDays());
+            : OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)
+                .plusDays(request.expiresInDays());
     return keys.insert(
             caller, request.name(), request.description(), key, displayPrefix, scopes, expires)
         .flatMap(
@@ -89,17 +133,15 @@ class ApiKeyController {
                             .detail("key_prefix", stored.keyPrefix()))
                     .thenReturn(stored))
         .map(
-            stored -> {
-              Map<String, Object> body = new SensitiveBody();
-              body.put("id", stored.id().toString());
-              body.put("name", stored.name());
-              body.put("key", key);
-              body.put("key_prefix", stored.keyPrefix());
-              body.put("created_at", stored.createdAt().toInstant().toString());
-              body.put("expires_at", instant(stored.expiresAt()));
-              body.put("scopes", stored.scopes() == null ? null : List.of(stored.scopes()));
-              return body;
-            });
+            stored ->
+                new CreatedKey(
+                    stored.id().toString(),
+                    stored.name(),
+                    key,
+                    stored.keyPrefix(),
+                    stored.createdAt().toInstant(),
+                    instant(stored.expiresAt()),
+                    stored.scopes() == null ? null : List.of(stored.scopes())));
   }
 
   /** Validates requested scopes: known permission names that the caller holds. */
@@ -132,22 +174,16 @@ class ApiKeyController {
 
   @GetMapping("/v1/api-keys")
   @PreAuthorize("hasAuthority('apikey:read')")
-  public Mono<Map<String, Object>> list(
+  public Mono<KeyPage> list(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer limit) {
     Pagination pagination = Pagination.of(page, limit);
     return keys.pageOf(caller.userId(), pagination.limit(), pagination.offset())
-        .map(ApiKeyController::summary)
+        .map(KeySummary::of)
         .collectList()
         .zipWith(keys.countOf(caller.userId()))
-        .map(
-            t -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("api_keys", t.getT1());
-              body.put("pagination", pagination.describe(t.getT2()));
-              return body;
-            });
+        .map(t -> new KeyPage(t.getT1(), pagination.describe(t.getT2())));
   }
 
   /**
@@ -156,7 +192,7 @@ class ApiKeyController {
    */
   @DeleteMapping("/v1/api-keys/{keyId}")
   @PreAuthorize("hasAuthority('apikey:revoke')")
-  public Mono<Map<String, Object>> revoke(
+  public Mono<Message> revoke(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String keyId,
       ServerWebExchange exchange) {
@@ -175,8 +211,7 @@ class ApiKeyController {
                             exchange,
                             AuditEntry.by(caller, "apikey.revoked", AuditOutcome.SUCCESS)
                                 .subject(id.toString()))
-                        .thenReturn(
-                            Map.<String, Object>of("message", "API key revoked successfully"))
+                        .thenReturn(new Message("API key revoked successfully"))
                     : Mono.error(notFound()));
   }
 
@@ -184,20 +219,7 @@ class ApiKeyController {
     return new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", "API key not found");
   }
 
-  static Map<String, Object> summary(ApiKeyStore.StoredKey key) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", key.id().toString());
-    body.put("name", key.name());
-    body.put("description", key.description());
-    body.put("key_prefix", key.keyPrefix());
-    body.put("created_at", key.createdAt().toInstant().toString());
-    body.put("expires_at", instant(key.expiresAt()));
-    body.put("last_used", instant(key.lastUsed()));
-    body.put("scopes", key.scopes() == null ? null : List.of(key.scopes()));
-    return body;
-  }
-
-  private static String instant(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
   }
 }

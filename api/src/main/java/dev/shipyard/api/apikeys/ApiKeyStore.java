@@ -1,6 +1,7 @@
 package dev.shipyard.api.apikeys;
 
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.security.CredentialCache;
 import dev.shipyard.api.security.Secrets;
 import io.r2dbc.spi.Readable;
 import java.time.OffsetDateTime;
@@ -19,9 +20,11 @@ class ApiKeyStore {
       "id, name, description, key_prefix, scopes, created_at, expires_at, last_used";
 
   private final DatabaseClient db;
+  private final CredentialCache credentials;
 
-  ApiKeyStore(DatabaseClient db) {
+  ApiKeyStore(DatabaseClient db, CredentialCache credentials) {
     this.db = db;
+    this.credentials = credentials;
   }
 
   /** A stored key, without its secret. */
@@ -97,7 +100,8 @@ class ApiKeyStore {
         .bind("caller", caller.userId())
         .fetch()
         .rowsUpdated()
-        .map(n -> n > 0);
+        .map(n -> n > 0)
+        .doFinally(signal -> credentials.apiKeyChanged(keyId));
   }
 
   private static StoredKey map(Readable row) {

@@ -1,5 +1,6 @@
 package dev.shipyard.api.audit;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.api.security.Caller;
@@ -8,8 +9,9 @@ import dev.shipyard.api.web.Pagination;
 import io.r2dbc.postgresql.codec.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -39,9 +41,24 @@ class AuditController {
     this.json = json;
   }
 
+  /** One security event. */
+  record AuditEvent(
+      Instant at,
+      @JsonProperty("actor_id") String actorId,
+      @JsonProperty("api_key_id") String apiKeyId,
+      String event,
+      String outcome,
+      String subject,
+      String ip,
+      @JsonProperty("request_id") String requestId,
+      Map<String, Object> details) {}
+
+  /** {@code GET /v1/admin/audit}. */
+  record AuditPage(List<AuditEvent> events, Pagination.Page pagination) {}
+
   @GetMapping("/v1/admin/audit")
   @PreAuthorize("hasAuthority('audit:read')")
-  public Mono<Map<String, Object>> events(
+  public Mono<AuditPage> events(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) String event,
       @RequestParam(required = false) Integer page,
@@ -69,29 +86,21 @@ class AuditController {
         .bind("limit", pagination.limit())
         .bind("offset", pagination.offset())
         .map(
-            row -> {
-              Map<String, Object> item = new LinkedHashMap<>();
-              item.put("at", row.get("at", OffsetDateTime.class).toInstant().toString());
-              item.put("actor_id", string(row.get("actor_id", UUID.class)));
-              item.put("api_key_id", string(row.get("api_key_id", UUID.class)));
-              item.put("event", row.get("event", String.class));
-              item.put("outcome", row.get("outcome", String.class));
-              item.put("subject", row.get("subject", String.class));
-              item.put("ip", row.get("ip", String.class));
-              item.put("request_id", row.get("request_id", String.class));
-              item.put("details", details(row.get("details", Json.class)));
-              return item;
-            })
+            row ->
+                new AuditEvent(
+                    row.get("at", OffsetDateTime.class).toInstant(),
+                    string(row.get("actor_id", UUID.class)),
+                    string(row.get("api_key_id", UUID.class)),
+                    row.get("event", String.class),
+                    row.get("outcome", String.class),
+                    row.get("subject", String.class),
+                    row.get("ip", String.class),
+                    row.get("request_id", String.class),
+                    details(row.get("details", Json.class))))
         .all()
         .collectList()
         .zipWith(total)
-        .map(
-            t -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("events", t.getT1());
-              body.put("pagination", pagination.describe(t.getT2()));
-              return body;
-            });
+        .map(t -> new AuditPage(t.getT1(), pagination.describe(t.getT2())));
   }
 
   private Map<String, Object> details(Json value) {

@@ -9,15 +9,14 @@ import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.PublicEndpoint;
 import dev.shipyard.api.users.UserRecord;
 import dev.shipyard.api.users.UserStore;
-import dev.shipyard.api.web.SensitiveBody;
+import dev.shipyard.api.web.Message;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -30,7 +29,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Accounts and sessions (container-engine-api.md: {@code /v1/auth/*}; builds-analysis-api.md:
- * {@code POST /auth/login} by username). One service serves both logins.
+ * {@code POST /auth/login} by username). One service serves both logins. Bodies are records, so the
+ * OpenAPI document describes their fields; those carrying tokens hide them in {@code toString},
+ * because WebFlux's codecs log bodies at DEBUG.
  */
 @RestController
 class AuthController {
@@ -39,12 +40,83 @@ class AuthController {
   static final String RESET_SENT =
       "If an account with that email exists, a password reset link has been sent.";
 
-  private final AuthService auth;
+  private final Registration registration;
+  private final Logins logins;
+  private final LoginSessions sessions;
+  private final PasswordResets resets;
   private final UserStore users;
+  private final Clock clock;
 
-  AuthController(AuthService auth, UserStore users) {
-    this.auth = auth;
+  AuthController(
+      Registration registration,
+      Logins logins,
+      LoginSessions sessions,
+      PasswordResets resets,
+      UserStore users,
+      Clock clock) {
+    this.registration = registration;
+    this.logins = logins;
+    this.sessions = sessions;
+    this.resets = resets;
     this.users = users;
+    this.clock = clock;
+  }
+
+  /** The public part of an account, as login and registration answer it. */
+  record UserSummary(
+      String id,
+      String username,
+      String email,
+      String role,
+      @JsonProperty("tenant_id") String tenantId) {
+    static UserSummary of(UserRecord user) {
+      return new UserSummary(
+          user.id().toString(),
+          user.username(),
+          user.email(),
+          user.role().value(),
+          user.tenantId());
+    }
+  }
+
+  /** {@code POST /v1/auth/register} and {@code /v1/auth/login}. */
+  record Tokens(
+      @JsonProperty("access_token") String accessToken,
+      @JsonProperty("refresh_token") String refreshToken,
+      @JsonProperty("expires_at") Instant expiresAt,
+      UserSummary user) {
+    static Tokens of(LoggedIn in) {
+      return new Tokens(
+          in.accessToken(), in.refreshToken(), in.expiresAt(), UserSummary.of(in.user()));
+    }
+
+    @Override
+    public String toString() {
+      return "Tokens[user=" + user + ", expiresAt=" + expiresAt + ", tokens hidden]";
+    }
+  }
+
+  /** {@code POST /auth/login} (builds-analysis-api.md), plus the refresh token. */
+  record BearerToken(
+      @JsonProperty("access_token") String accessToken,
+      @JsonProperty("token_type") String tokenType,
+      @JsonProperty("expires_in") long expiresIn,
+      @JsonProperty("refresh_token") String refreshToken) {
+    @Override
+    public String toString() {
+      return "BearerToken[expiresIn=" + expiresIn + ", tokens hidden]";
+    }
+  }
+
+  /** {@code POST /v1/auth/refresh}. */
+  record Refreshed(
+      @JsonProperty("access_token") String accessToken,
+      @JsonProperty("expires_at") Instant expiresAt,
+      @JsonProperty("refresh_token") String refreshToken) {
+    @Override
+    public String toString() {
+      return "Refreshed[expiresAt=" + expiresAt + ", tokens hidden]";
+    }
   }
 
   record RegisterRequest(
@@ -95,7 +167,7 @@ class AuthController {
   @ResponseStatus(HttpStatus.CREATED)
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
-  public Mono<Map<String, Object>> register(
+  public Mono<Tokens> register(
       @Valid @RequestBody RegisterRequest request, ServerWebExchange exchange) {
     if (!request.password().equals(request.confirmPassword())) {
       throw new ApiException(
@@ -105,104 +177,78 @@ class AuthController {
               "password and confirm_password do not match",
               "confirm_password"));
     }
-    return auth.register(request.username(), request.email(), request.password(), exchange)
-        .map(AuthController::tokens);
+    return registration
+        .register(request.username(), request.email(), request.password(), exchange)
+        .map(Tokens::of);
   }
 
   @PostMapping("/v1/auth/login")
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
-  public Mono<Map<String, Object>> login(
-      @Valid @RequestBody EmailLogin request, ServerWebExchange exchange) {
-    return auth.login(
+  public Mono<Tokens> login(@Valid @RequestBody EmailLogin request, ServerWebExchange exchange) {
+    return logins
+        .login(
             users.byEmail(request.email()),
             UserStore.normalizeEmail(request.email()),
             request.password(),
             HttpStatus.NOT_FOUND,
             exchange)
-        .map(AuthController::tokens);
+        .map(Tokens::of);
   }
 
   /** builds-analysis-api.md: {@code {"access_token", "token_type": "bearer"}} (plus refresh). */
   @PostMapping("/auth/login")
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
-  public Mono<Map<String, Object>> loginByUsername(
+  public Mono<BearerToken> loginByUsername(
       @Valid @RequestBody UsernameLogin request, ServerWebExchange exchange) {
-    return auth.login(
+    return logins
+        .login(
             users.byUsername(request.username()),
             request.username(),
             request.password(),
             HttpStatus.UNAUTHORIZED,
             exchange)
         .map(
-            in -> {
-              Map<String, Object> body = new SensitiveBody();
-              body.put("access_token", in.accessToken());
-              body.put("token_type", "bearer");
-              body.put(
-                  "expires_in", in.expiresAt().getEpochSecond() - Instant.now().getEpochSecond());
-              body.put("refresh_token", in.refreshToken());
-              return body;
-            });
+            in ->
+                new BearerToken(
+                    in.accessToken(),
+                    "bearer",
+                    in.expiresAt().getEpochSecond() - clock.instant().getEpochSecond(),
+                    in.refreshToken()));
   }
 
   @PostMapping("/v1/auth/refresh")
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
-  public Mono<Map<String, Object>> refresh(
+  public Mono<Refreshed> refresh(
       @Valid @RequestBody RefreshRequest request, ServerWebExchange exchange) {
-    return auth.refresh(request.refreshToken(), exchange)
-        .map(
-            in -> {
-              Map<String, Object> body = new SensitiveBody();
-              body.put("access_token", in.accessToken());
-              body.put("expires_at", in.expiresAt().toString());
-              body.put("refresh_token", in.refreshToken());
-              return body;
-            });
+    return sessions
+        .refresh(request.refreshToken(), exchange)
+        .map(in -> new Refreshed(in.accessToken(), in.expiresAt(), in.refreshToken()));
   }
 
   @PostMapping("/v1/auth/logout")
   @PreAuthorize("isAuthenticated()")
-  public Mono<Map<String, Object>> logout(
-      @AuthenticationPrincipal Caller caller, ServerWebExchange exchange) {
-    return auth.logout(caller, exchange).thenReturn(Map.of("message", "Successfully logged out"));
+  public Mono<Message> logout(@AuthenticationPrincipal Caller caller, ServerWebExchange exchange) {
+    return sessions.logout(caller, exchange).thenReturn(new Message("Successfully logged out"));
   }
 
   @PostMapping("/v1/auth/forgot-password")
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
-  public Mono<Map<String, Object>> forgotPassword(
+  public Mono<Message> forgotPassword(
       @Valid @RequestBody ForgotRequest request, ServerWebExchange exchange) {
-    return auth.forgotPassword(request.email(), exchange).thenReturn(Map.of("message", RESET_SENT));
+    return resets.forgotPassword(request.email(), exchange).thenReturn(new Message(RESET_SENT));
   }
 
   @PostMapping("/v1/auth/reset-password")
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
-  public Mono<Map<String, Object>> resetPassword(
+  public Mono<Message> resetPassword(
       @Valid @RequestBody ResetRequest request, ServerWebExchange exchange) {
-    return auth.resetPassword(request.token(), request.newPassword(), exchange)
-        .thenReturn(Map.of("message", "Password reset successfully"));
-  }
-
-  static Map<String, Object> tokens(AuthService.LoggedIn in) {
-    Map<String, Object> body = new SensitiveBody();
-    body.put("access_token", in.accessToken());
-    body.put("refresh_token", in.refreshToken());
-    body.put("expires_at", in.expiresAt().toString());
-    body.put("user", summary(in.user()));
-    return body;
-  }
-
-  static Map<String, Object> summary(UserRecord user) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", user.id().toString());
-    body.put("username", user.username());
-    body.put("email", user.email());
-    body.put("role", user.role().value());
-    body.put("tenant_id", user.tenantId());
-    return body;
+    return resets
+        .resetPassword(request.token(), request.newPassword(), exchange)
+        .thenReturn(new Message("Password reset successfully"));
   }
 }

@@ -2,6 +2,7 @@ package dev.shipyard.api.security;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,6 +13,8 @@ import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -22,7 +25,9 @@ import reactor.core.publisher.Mono;
  * Issues and verifies the HS256 access tokens. Claims: {@code sub} (username), {@code role}, {@code
  * permissions} (builds-analysis-api.md), {@code iat}, {@code exp}, plus {@code jti}, {@code
  * tenant}, {@code uid} (user ID) and {@code sid} (login session, so logout revokes the token).
- * Verification accepts HS256 only: {@code alg: none} and any other algorithm are rejected.
+ * Verification accepts HS256 only: {@code alg: none} and any other algorithm are rejected. Times
+ * (issue, expiry, and the expiry check with the default 60 s skew) come from the API's {@link
+ * Clock}.
  */
 @Component
 public class AccessTokens {
@@ -32,15 +37,20 @@ public class AccessTokens {
   private final AuthProperties properties;
   private final NimbusJwtEncoder encoder;
   private final NimbusReactiveJwtDecoder decoder;
+  private final Clock clock;
 
-  public AccessTokens(AuthProperties properties) {
+  public AccessTokens(AuthProperties properties, Clock clock) {
     this.properties = properties;
+    this.clock = clock;
     SecretKey key =
         new SecretKeySpec(properties.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     this.encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
     this.decoder =
         NimbusReactiveJwtDecoder.withSecretKey(key).macAlgorithm(MacAlgorithm.HS256).build();
-    this.decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
+    JwtTimestampValidator times = new JwtTimestampValidator();
+    times.setClock(clock);
+    this.decoder.setJwtValidator(
+        JwtValidators.createDefaultWithValidators(times, new JwtIssuerValidator(ISSUER)));
   }
 
   /** An issued access token and when it expires. */
@@ -52,8 +62,8 @@ public class AccessTokens {
       String tenantId,
       Role role,
       List<String> permissions,
-      UUID sessionId,
-      Instant now) {
+      UUID sessionId) {
+    Instant now = clock.instant();
     Instant expiresAt = now.plus(properties.accessTokenTtl());
     JwtClaimsSet claims =
         JwtClaimsSet.builder()

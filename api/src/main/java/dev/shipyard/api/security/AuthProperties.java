@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param operatorTenant the tenant of the first admin; its admins may create tenants
  * @param admin the first admin, created at startup when absent
  * @param resetUrl the page a reset mail links to; the token is appended as {@code ?token=}
+ * @param credentialCacheTtl how long an authenticated credential is remembered ({@link
+ *     CredentialCache}); zero turns the cache off
  */
 @ConfigurationProperties("shipyard.auth")
 public record AuthProperties(
@@ -32,7 +34,8 @@ public record AuthProperties(
     boolean registrationEnabled,
     String operatorTenant,
     Admin admin,
-    String resetUrl) {
+    String resetUrl,
+    Duration credentialCacheTtl) {
 
   public static final int MIN_SECRET_BYTES = 32;
 

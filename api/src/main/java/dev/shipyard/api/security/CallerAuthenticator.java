@@ -1,5 +1,11 @@
 package dev.shipyard.api.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -15,8 +21,9 @@ import reactor.core.publisher.Mono;
 /**
  * Turns a bearer credential into a {@link Caller}: an access token (verified, then checked against
  * its session, so logout and refresh-token reuse revoke it at once) or an API key (looked up by
- * digest; revoked or expired keys fail). Role and active state are read fresh from the database, so
- * a demoted or disabled user loses access without waiting for tokens to expire.
+ * digest; revoked or expired keys fail). Role and active state are read from the database, so a
+ * demoted or disabled user loses access without waiting for tokens to expire. A credential seen
+ * before is answered from {@link CredentialCache}, which every such change empties at once.
  */
 @Component
 public class CallerAuthenticator {
@@ -24,22 +31,64 @@ public class CallerAuthenticator {
   private final AccessTokens tokens;
   private final DatabaseClient db;
   private final AuthProperties properties;
+  private final CredentialCache cache;
+  private final Clock clock;
 
-  public CallerAuthenticator(AccessTokens tokens, DatabaseClient db, AuthProperties properties) {
+  /** API keys whose use this instance recorded in the last minute. */
+  private final Cache<UUID, Boolean> touched =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+
+  public CallerAuthenticator(
+      AccessTokens tokens,
+      DatabaseClient db,
+      AuthProperties properties,
+      CredentialCache cache,
+      Clock clock) {
     this.tokens = tokens;
     this.db = db;
     this.properties = properties;
+    this.cache = cache;
+    this.clock = clock;
   }
 
   /** The caller behind {@code credential}, or an {@link AuthenticationFailure}. */
   public Mono<Caller> authenticate(String credential) {
-    if (credential.startsWith(properties.apiKeyPrefix())) {
-      return apiKey(credential);
+    boolean apiKey = credential.startsWith(properties.apiKeyPrefix());
+    if (!cache.active()) {
+      return apiKey ? apiKey(credential).map(ApiKeyCaller::caller) : accessToken(credential);
+    }
+    ByteBuffer key = CredentialCache.key(credential);
+    Caller cached = cache.get(key, clock.instant());
+    if (cached != null) {
+      return apiKey ? touch(cached) : Mono.just(cached);
+    }
+    long generation = cache.generation();
+    if (apiKey) {
+      return apiKey(credential)
+          .doOnNext(found -> cache.put(key, generation, found.caller(), found.expiresAt()))
+          .map(ApiKeyCaller::caller);
     }
     return tokens
         .verify(credential)
         .onErrorMap(JwtException.class, CallerAuthenticator::tokenFailure)
+        .flatMap(
+            jwt ->
+                session(jwt)
+                    .doOnNext(
+                        caller ->
+                            cache.put(key, generation, caller, usableUntil(jwt.getExpiresAt()))));
+  }
+
+  private Mono<Caller> accessToken(String credential) {
+    return tokens
+        .verify(credential)
+        .onErrorMap(JwtException.class, CallerAuthenticator::tokenFailure)
         .flatMap(this::session);
+  }
+
+  /** The verifier accepts a token until 60 s after {@code exp} (clock skew): so does the cache. */
+  private static Instant usableUntil(Instant expiresAt) {
+    return expiresAt == null ? null : expiresAt.plusSeconds(60);
   }
 
   private static AuthenticationFailure tokenFailure(JwtException e) {
@@ -90,7 +139,10 @@ public class CallerAuthenticator {
         .switchIfEmpty(Mono.error(() -> new AuthenticationFailure("Invalid access token")));
   }
 
-  private Mono<Caller> apiKey(String key) {
+  /** A caller through an API key, and when the key expires (or null). */
+  private record ApiKeyCaller(Caller caller, Instant expiresAt) {}
+
+  private Mono<ApiKeyCaller> apiKey(String key) {
     return db.sql(
             "SELECT k.id, k.scopes, k.expires_at, k.owner_id, u.username, u.tenant_id, u.role,"
                 + " u.is_active FROM api_keys k JOIN users u ON u.id = k.owner_id"
@@ -99,7 +151,7 @@ public class CallerAuthenticator {
         .map(
             (row, meta) -> {
               OffsetDateTime expires = row.get("expires_at", OffsetDateTime.class);
-              if (expires != null && expires.isBefore(OffsetDateTime.now())) {
+              if (expires != null && expires.toInstant().isBefore(clock.instant())) {
                 throw new AuthenticationFailure("API key has expired");
               }
               if (!Boolean.TRUE.equals(row.get("is_active", Boolean.class))) {
@@ -111,19 +163,21 @@ public class CallerAuthenticator {
                   narrow(
                       role.permissions(tenant.equals(properties.operatorTenant())),
                       row.get("scopes", String[].class));
-              return new Caller(
-                  row.get("owner_id", UUID.class),
-                  row.get("username", String.class),
-                  tenant,
-                  role,
-                  permissions,
-                  null,
-                  row.get("id", UUID.class));
+              return new ApiKeyCaller(
+                  new Caller(
+                      row.get("owner_id", UUID.class),
+                      row.get("username", String.class),
+                      tenant,
+                      role,
+                      permissions,
+                      null,
+                      row.get("id", UUID.class)),
+                  expires == null ? null : expires.toInstant());
             })
         .one()
         .switchIfEmpty(
             Mono.error(() -> new AuthenticationFailure("API key is invalid or has been revoked")))
-        .flatMap(caller -> touch(caller.apiKeyId()).thenReturn(caller));
+        .flatMap(found -> touch(found.caller()).thenReturn(found));
   }
 
   /** A key's permissions: its owner's, narrowed to its scopes when it has any. */
@@ -140,12 +194,23 @@ public class CallerAuthenticator {
     return narrowed;
   }
 
-  /** Records use, at most once a minute per key, so busy keys do not write on every request. */
-  private Mono<Void> touch(UUID keyId) {
+  /**
+   * Records use, at most once a minute per key (and per instance, which remembers its own writes),
+   * so busy keys do not write, or even query, on every request.
+   */
+  private Mono<Caller> touch(Caller caller) {
+    UUID keyId = caller.apiKeyId();
+    if (touched.asMap().putIfAbsent(keyId, Boolean.TRUE) != null) {
+      return Mono.just(caller);
+    }
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
     return db.sql(
-            "UPDATE api_keys SET last_used = now() WHERE id = :id"
-                + " AND (last_used IS NULL OR last_used < now() - interval '1 minute')")
+            "UPDATE api_keys SET last_used = :now WHERE id = :id"
+                + " AND (last_used IS NULL OR last_used < :now - interval '1 minute')")
         .bind("id", keyId)
-        .then();
+        .bind("now", now)
+        .then()
+        .doOnError(e -> touched.invalidate(keyId))
+        .thenReturn(caller);
   }
 }

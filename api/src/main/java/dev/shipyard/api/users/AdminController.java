@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.audit.AuditEntry;
 import dev.shipyard.api.audit.AuditLog;
 import dev.shipyard.api.audit.AuditOutcome;
-import dev.shipyard.api.auth.AuthService;
+import dev.shipyard.api.auth.Registration;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.security.Caller;
@@ -16,8 +16,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
@@ -45,19 +44,19 @@ import reactor.core.publisher.Mono;
 class AdminController {
 
   private final UserStore users;
-  private final AuthService auth;
+  private final Registration registration;
   private final AuditLog audit;
   private final DatabaseClient db;
   private final TransactionalOperator tx;
 
   AdminController(
       UserStore users,
-      AuthService auth,
+      Registration registration,
       AuditLog audit,
       DatabaseClient db,
       TransactionalOperator tx) {
     this.users = users;
-    this.auth = auth;
+    this.registration = registration;
     this.audit = audit;
     this.db = db;
     this.tx = tx;
@@ -104,45 +103,45 @@ class AdminController {
       @NotBlank @Size(max = 200) String name,
       @NotNull @Valid NewUser admin) {}
 
+  /** {@code GET /v1/admin/users}. */
+  record UserPage(List<Profile> users, Pagination.Page pagination) {}
+
+  /** {@code POST /v1/admin/tenants}. */
+  record TenantCreated(String id, String name, Profile admin) {}
+
   @GetMapping("/v1/admin/users")
   @PreAuthorize("hasAuthority('user:manage')")
-  public Mono<Map<String, Object>> list(
+  public Mono<UserPage> list(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(required = false) Integer page,
       @RequestParam(required = false) Integer limit) {
     Pagination pagination = Pagination.of(page, limit);
     return users
         .pageOfTenant(caller.tenantId(), pagination.limit(), pagination.offset())
-        .map(ProfileController::profile)
+        .map(Profile::of)
         .collectList()
         .zipWith(users.countOfTenant(caller.tenantId()))
-        .map(
-            t -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("users", t.getT1());
-              body.put("pagination", pagination.describe(t.getT2()));
-              return body;
-            });
+        .map(t -> new UserPage(t.getT1(), pagination.describe(t.getT2())));
   }
 
   @GetMapping("/v1/admin/users/{userId}")
   @PreAuthorize("hasAuthority('user:manage')")
-  public Mono<Map<String, Object>> get(
-      @AuthenticationPrincipal Caller caller, @PathVariable String userId) {
+  public Mono<Profile> get(@AuthenticationPrincipal Caller caller, @PathVariable String userId) {
     return users
         .inTenant(caller.tenantId(), parse(userId))
-        .map(ProfileController::profile)
+        .map(Profile::of)
         .switchIfEmpty(Mono.error(AdminController::notFound));
   }
 
   @PostMapping("/v1/admin/users")
   @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('user:manage')")
-  public Mono<Map<String, Object>> create(
+  public Mono<Profile> create(
       @AuthenticationPrincipal Caller caller,
       @Valid @RequestBody NewUser request,
       ServerWebExchange exchange) {
-    return auth.createUser(
+    return registration
+        .createUser(
             caller.tenantId(),
             request.username(),
             request.email(),
@@ -156,12 +155,12 @@ class AdminController {
                         AuditEntry.by(caller, "user.created", AuditOutcome.SUCCESS)
                             .subject(user.id().toString())
                             .detail("role", user.role().value()))
-                    .thenReturn(ProfileController.profile(user)));
+                    .thenReturn(Profile.of(user)));
   }
 
   @PutMapping("/v1/admin/users/{userId}")
   @PreAuthorize("hasAuthority('user:manage')")
-  public Mono<Map<String, Object>> change(
+  public Mono<Profile> change(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String userId,
       @Valid @RequestBody AccessChange request,
@@ -188,13 +187,13 @@ class AdminController {
                             .subject(user.id().toString())
                             .detail("role", user.role().value())
                             .detail("is_active", user.active()))
-                    .thenReturn(ProfileController.profile(user)));
+                    .thenReturn(Profile.of(user)));
   }
 
   @PostMapping("/v1/admin/tenants")
   @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('tenant:create')")
-  public Mono<Map<String, Object>> createTenant(
+  public Mono<TenantCreated> createTenant(
       @AuthenticationPrincipal Caller caller,
       @Valid @RequestBody NewTenant request,
       ServerWebExchange exchange) {
@@ -217,7 +216,7 @@ class AdminController {
                     new ApiError(
                         HttpStatus.CONFLICT, "CONFLICT", "This tenant already exists", "id")))
         .then(
-            auth.createUser(
+            registration.createUser(
                 request.id(),
                 request.admin().username(),
                 request.admin().email(),
@@ -233,10 +232,7 @@ class AdminController {
                             .subject(request.id())
                             .detail("admin", admin.id().toString()))
                     .thenReturn(
-                        Map.<String, Object>of(
-                            "id", request.id(),
-                            "name", request.name(),
-                            "admin", ProfileController.profile(admin))));
+                        new TenantCreated(request.id(), request.name(), Profile.of(admin))));
   }
 
   private static UUID parse(String id) {

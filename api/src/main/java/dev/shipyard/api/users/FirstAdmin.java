@@ -1,6 +1,6 @@
 package dev.shipyard.api.users;
 
-import dev.shipyard.api.auth.AuthService;
+import dev.shipyard.api.auth.Registration;
 import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.security.AuthProperties;
 import dev.shipyard.api.security.Role;
@@ -25,12 +25,12 @@ class FirstAdmin implements ApplicationRunner {
 
   private final AuthProperties properties;
   private final UserStore users;
-  private final AuthService auth;
+  private final Registration registration;
 
-  FirstAdmin(AuthProperties properties, UserStore users, AuthService auth) {
+  FirstAdmin(AuthProperties properties, UserStore users, Registration registration) {
     this.properties = properties;
     this.users = users;
-    this.auth = auth;
+    this.registration = registration;
   }
 
   @Override
@@ -49,7 +49,8 @@ class FirstAdmin implements ApplicationRunner {
             .switchIfEmpty(
                 Mono.defer(
                     () ->
-                        auth.createUser(
+                        registration
+                            .createUser(
                                 properties.operatorTenant(),
                                 admin.username(),
                                 admin.email(),

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.audit.AuditEntry;
 import dev.shipyard.api.audit.AuditLog;
 import dev.shipyard.api.audit.AuditOutcome;
-import dev.shipyard.api.auth.AuthService;
+import dev.shipyard.api.auth.PasswordChanges;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.web.Message;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -30,14 +30,18 @@ import reactor.core.publisher.Mono;
 class ProfileController {
 
   private final UserStore users;
-  private final AuthService auth;
+  private final PasswordChanges passwordChanges;
   private final AuditLog audit;
 
-  ProfileController(UserStore users, AuthService auth, AuditLog audit) {
+  ProfileController(UserStore users, PasswordChanges passwordChanges, AuditLog audit) {
     this.users = users;
-    this.auth = auth;
+    this.passwordChanges = passwordChanges;
     this.audit = audit;
   }
+
+  /** {@code PUT /v1/user/profile}. */
+  record ProfileUpdated(
+      String id, String username, String email, @JsonProperty("updated_at") Instant updatedAt) {}
 
   record ProfileUpdate(
       @Pattern(
@@ -58,13 +62,13 @@ class ProfileController {
 
   @GetMapping("/v1/user/profile")
   @PreAuthorize("hasAuthority('profile:read')")
-  public Mono<Map<String, Object>> profile(@AuthenticationPrincipal Caller caller) {
-    return users.byId(caller.userId()).map(ProfileController::profile);
+  public Mono<Profile> profile(@AuthenticationPrincipal Caller caller) {
+    return users.byId(caller.userId()).map(Profile::of);
   }
 
   @PutMapping("/v1/user/profile")
   @PreAuthorize("hasAuthority('profile:update')")
-  public Mono<Map<String, Object>> update(
+  public Mono<ProfileUpdated> update(
       @AuthenticationPrincipal Caller caller,
       @Valid @RequestBody ProfileUpdate request,
       ServerWebExchange exchange) {
@@ -85,19 +89,17 @@ class ProfileController {
                             .detail("email_changed", request.email() != null))
                     .thenReturn(user))
         .map(
-            user -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("id", user.id().toString());
-              body.put("username", user.username());
-              body.put("email", user.email());
-              body.put("updated_at", user.updatedAt().toInstant().toString());
-              return body;
-            });
+            user ->
+                new ProfileUpdated(
+                    user.id().toString(),
+                    user.username(),
+                    user.email(),
+                    user.updatedAt().toInstant()));
   }
 
   @PutMapping("/v1/user/password")
   @PreAuthorize("hasAuthority('profile:update')")
-  public Mono<Map<String, Object>> changePassword(
+  public Mono<Message> changePassword(
       @AuthenticationPrincipal Caller caller,
       @Valid @RequestBody PasswordChange request,
       ServerWebExchange exchange) {
@@ -109,21 +111,8 @@ class ProfileController {
               "new_password and confirm_new_password do not match",
               "confirm_new_password"));
     }
-    return auth.changePassword(caller, request.currentPassword(), request.newPassword(), exchange)
-        .thenReturn(Map.of("message", "Password updated successfully"));
-  }
-
-  static Map<String, Object> profile(UserRecord user) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", user.id().toString());
-    body.put("username", user.username());
-    body.put("email", user.email());
-    body.put("created_at", user.createdAt().toInstant().toString());
-    body.put(
-        "last_login", user.lastLogin() == null ? null : user.lastLogin().toInstant().toString());
-    body.put("is_active", user.active());
-    body.put("role", user.role().value());
-    body.put("tenant_id", user.tenantId());
-    return body;
+    return passwordChanges
+        .changePassword(caller, request.currentPassword(), request.newPassword(), exchange)
+        .thenReturn(new Message("Password updated successfully"));
   }
 }

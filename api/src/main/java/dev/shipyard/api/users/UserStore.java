@@ -2,10 +2,13 @@ package dev.shipyard.api.users;
 
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.security.CredentialCache;
 import dev.shipyard.api.security.Role;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -29,9 +32,11 @@ public class UserStore {
           + " locked_until, last_login, created_at, updated_at";
 
   private final DatabaseClient db;
+  private final CredentialCache credentials;
 
-  public UserStore(DatabaseClient db) {
+  public UserStore(DatabaseClient db, CredentialCache credentials) {
     this.db = db;
+    this.credentials = credentials;
   }
 
   public static String normalizeEmail(String email) {
@@ -120,7 +125,8 @@ public class UserStore {
             Parameter.fromOrEmpty(email == null ? null : normalizeEmail(email), String.class))
         .map(UserStore::map)
         .one()
-        .onErrorMap(DataIntegrityViolationException.class, UserStore::conflict);
+        .onErrorMap(DataIntegrityViolationException.class, UserStore::conflict)
+        .doFinally(signal -> credentials.userChanged(id));
   }
 
   /** Changes role and/or active state (null leaves a value as it is). */
@@ -133,7 +139,8 @@ public class UserStore {
         .bind("role", Parameter.fromOrEmpty(role == null ? null : role.value(), String.class))
         .bind("active", Parameter.fromOrEmpty(active, Boolean.class))
         .map(UserStore::map)
-        .one();
+        .one()
+        .doFinally(signal -> credentials.userChanged(id));
   }
 
   /** Sets a new password hash and clears any lockout. */
@@ -143,35 +150,39 @@ public class UserStore {
                 + " updated_at = now() WHERE id = :id")
         .bind("id", id)
         .bind("hash", passwordHash)
-        .then();
+        .then()
+        .doFinally(signal -> credentials.userChanged(id));
   }
 
   /** Clears the failure count and records the login time. */
-  public Mono<Void> loginSucceeded(UUID id) {
+  public Mono<Void> loginSucceeded(UUID id, Instant now) {
     return db.sql(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = now()"
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = :now"
                 + " WHERE id = :id")
         .bind("id", id)
+        .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
         .then();
   }
 
   /**
    * Counts a failed login, atomically; the {@code max}-th failure in a row locks the account for
-   * {@code lockout}. A lock that has expired starts a fresh count.
+   * {@code lockout} from {@code now}. A lock that has expired by {@code now} starts a fresh count.
    *
    * @return the failures counted so far and the lock, if one is now in force
    */
-  public Mono<LoginFailures> loginFailed(UUID id, int max, Duration lockout) {
+  public Mono<LoginFailures> loginFailed(UUID id, int max, Duration lockout, Instant now) {
+    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     return db.sql(
             "UPDATE users SET failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until"
-                + " <= now() THEN 1 ELSE failed_logins + 1 END,"
+                + " <= :now THEN 1 ELSE failed_logins + 1 END,"
                 + " locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until"
-                + " <= now() THEN 1 ELSE failed_logins + 1 END) >= :max"
-                + " THEN now() + make_interval(secs => :seconds) ELSE NULL END"
+                + " <= :now THEN 1 ELSE failed_logins + 1 END) >= :max"
+                + " THEN :until ELSE NULL END"
                 + " WHERE id = :id RETURNING failed_logins, locked_until")
         .bind("id", id)
         .bind("max", max)
-        .bind("seconds", (double) lockout.toSeconds())
+        .bind("now", at)
+        .bind("until", at.plus(lockout))
         .map(
             row ->
                 new LoginFailures(

@@ -1,9 +1,8 @@
 package dev.shipyard.api.web;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -38,12 +37,11 @@ public record Pagination(int page, int limit) {
     return (long) (page - 1) * limit;
   }
 
-  public Map<String, Object> describe(long total) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("page", page);
-    body.put("limit", limit);
-    body.put("total", total);
-    body.put("total_pages", (total + limit - 1) / limit);
-    return body;
+  public Page describe(long total) {
+    return new Page(page, limit, total, (total + limit - 1) / limit);
   }
+
+  /** Where a page sits in the whole list, as answered. */
+  public record Page(
+      int page, int limit, long total, @JsonProperty("total_pages") long totalPages) {}
 }
