@@ -109,15 +109,17 @@ class OutboundGuardE2eTest {
       assertThat(event.get("delivered_at")).isNull();
       // Refusal is final: not retried.
       assertThat(event.get("attempts")).isEqualTo(1);
-      // The capsule itself is stored; only the webhook failed.
+      // The capsule itself is stored (its run completed); only the webhook failed.
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  "stored"
+                  "completed"
                       .equals(
                           jdbc.queryForObject(
-                              "SELECT status FROM capsules WHERE id = ?",
+                              "SELECT r.status FROM capsules c"
+                                  + " JOIN workflow_runs r ON r.workflow_id = c.workflow_id"
+                                  + " WHERE c.id = ?",
                               String.class,
                               capsuleId)));
       assertThat(trap.connections()).isZero();
