@@ -44,6 +44,12 @@ class ReadinessTest {
   @Test
   @SuppressWarnings("unchecked")
   void readinessFailsNamingTheDatabaseWhilePostgresIsDownAndRecovers() throws Exception {
+    // A platform just started: its first storage check (a cold S3 client and s3proxy JVM) may
+    // miss the 2 s budget on a loaded machine, so wait for readiness instead of assuming it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> api.get().uri("/api/health/ready").exchange().expectStatus().isOk());
     assertThat(Json.get(api, "/api/health/ready", 200)).containsEntry("status", "ready");
 
     platform.stopPostgres();
