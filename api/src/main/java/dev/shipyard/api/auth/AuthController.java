@@ -3,6 +3,7 @@ package dev.shipyard.api.auth;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
@@ -92,6 +93,7 @@ class AuthController {
   }
 
   @PostMapping("/v1/auth/register")
+  @DocumentedErrors({HttpStatus.FORBIDDEN, HttpStatus.CONFLICT})
   @ResponseStatus(HttpStatus.CREATED)
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
@@ -110,6 +112,12 @@ class AuthController {
   }
 
   @PostMapping("/v1/auth/login")
+  @DocumentedErrors({
+    HttpStatus.UNAUTHORIZED,
+    HttpStatus.FORBIDDEN,
+    HttpStatus.NOT_FOUND,
+    HttpStatus.LOCKED
+  })
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
   public Mono<Map<String, Object>> login(
@@ -125,6 +133,7 @@ class AuthController {
 
   /** builds-analysis-api.md: {@code {"access_token", "token_type": "bearer"}} (plus refresh). */
   @PostMapping("/auth/login")
+  @DocumentedErrors({HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN, HttpStatus.LOCKED})
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
   public Mono<Map<String, Object>> loginByUsername(
@@ -148,6 +157,7 @@ class AuthController {
   }
 
   @PostMapping("/v1/auth/refresh")
+  @DocumentedErrors({HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN})
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
   public Mono<Map<String, Object>> refresh(

@@ -7,6 +7,7 @@ import dev.shipyard.api.audit.AuditOutcome;
 import dev.shipyard.api.auth.AuthService;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.security.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -63,6 +64,7 @@ class ProfileController {
   }
 
   @PutMapping("/v1/user/profile")
+  @DocumentedErrors({HttpStatus.CONFLICT})
   @PreAuthorize("hasAuthority('profile:update')")
   public Mono<Map<String, Object>> update(
       @AuthenticationPrincipal Caller caller,
