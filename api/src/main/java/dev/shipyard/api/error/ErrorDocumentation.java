@@ -180,7 +180,7 @@ class ErrorDocumentation implements GlobalOperationCustomizer, GlobalOpenApiCust
               : ApiError.of(
                   status, "MALFORMED_JSON", "Request body is not valid JSON for this endpoint");
       case UNAUTHORIZED -> ApiError.of(status, "UNAUTHORIZED", "Authentication required");
-      case FORBIDDEN -> ApiError.of(status, "FORBIDDEN", "Requires permission capsule:create");
+      case FORBIDDEN -> ApiError.of(status, "FORBIDDEN", "Insufficient permissions");
       case NOT_FOUND ->
           family == ApiFamily.CAPSULES
               ? ApiError.of(status, "CAPSULE_NOT_FOUND", "Capsule cap-123 not found")
