@@ -198,6 +198,21 @@ class OpenApiContractTest {
     assertThat(details.path("properties").path("error").path("nullable").asBoolean()).isTrue();
     assertThat(JSON.convertValue(details.path("required"), List.class))
         .contains("id", "status", "validation", "preview", "error");
+    // null until validated: a nullable reference to the validation schema
+    assertThat(details.path("properties").path("validation").path("nullable").asBoolean()).isTrue();
+    assertThat(
+            details
+                .path("properties")
+                .path("validation")
+                .path("allOf")
+                .get(0)
+                .path("$ref")
+                .asText())
+        .isEqualTo("#/components/schemas/CapsuleValidation");
+    JsonNode history = document.path("components").path("schemas").path("GenerationHistory");
+    assertThat(JSON.convertValue(history.path("required"), List.class))
+        .containsExactlyInAnyOrder("capsule_id", "status");
+    assertThat(history.path("properties").path("plan").path("nullable").asBoolean()).isTrue();
   }
 
   private static boolean identity(String path) {

@@ -132,7 +132,6 @@ final class CapsuleBodies {
    * {@link Optional}, a present null an empty one.
    */
   @Schema(name = "GenerationHistory")
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   record History(
       @JsonProperty("capsule_id") String capsuleId,
       @Schema(
@@ -148,10 +147,13 @@ final class CapsuleBodies {
                 "cancelled"
               })
           String status,
-      @Schema(nullable = true, description = "while running: the plan, once made")
+      @JsonInclude(JsonInclude.Include.NON_NULL)
+          @Schema(nullable = true, description = "while running: the plan, once made")
           Optional<ProjectPlan> plan,
-      @Schema(description = "the validate rounds so far") List<Iteration> iterations,
-      @Schema(nullable = true, description = "once finished: why it failed, or null")
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "the validate rounds so far")
+          List<Iteration> iterations,
+      @JsonInclude(JsonInclude.Include.NON_NULL)
+          @Schema(nullable = true, description = "once finished: why it failed, or null")
           Optional<String> error) {}
 
   /** {@code POST /capsule/{id}/cancel}. */

@@ -26,6 +26,12 @@ class AlwaysPresentProperties implements ModelConverter {
   /** The schema extension holding the note; removed from the document again. */
   static final String EXTENSION = "x-shipyard-always-present";
 
+  /**
+   * The properties declared {@code @Schema(nullable = true)}: swagger-core drops that flag on a
+   * property that refers to another schema, so {@link ResponseSchemas} puts it back.
+   */
+  static final String NULLABLE = "x-shipyard-nullable";
+
   @Override
   @SuppressWarnings({"rawtypes", "unchecked"})
   public Schema resolve(
@@ -48,6 +54,7 @@ class AlwaysPresentProperties implements ModelConverter {
     }
     boolean recordOmits = omits(raw.getAnnotation(JsonInclude.class));
     List<String> always = new ArrayList<>();
+    List<String> nullable = new ArrayList<>();
     for (RecordComponent component : raw.getRecordComponents()) {
       JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
       String name =
@@ -57,8 +64,16 @@ class AlwaysPresentProperties implements ModelConverter {
       if (!omitted && model.getProperties().containsKey(name)) {
         always.add(name);
       }
+      io.swagger.v3.oas.annotations.media.Schema doc =
+          component.getAccessor().getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+      if (doc != null && doc.nullable() && model.getProperties().containsKey(name)) {
+        nullable.add(name);
+      }
     }
     model.addExtension(EXTENSION, always);
+    if (!nullable.isEmpty()) {
+      model.addExtension(NULLABLE, nullable);
+    }
     return resolved;
   }
 

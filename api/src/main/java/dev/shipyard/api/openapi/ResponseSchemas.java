@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
 class ResponseSchemas implements GlobalOpenApiCustomizer {
 
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static Schema nullableRef(Schema property) {
-    if (property.get$ref() == null || !Boolean.TRUE.equals(property.getNullable())) {
+  private static Schema nullable(Schema property) {
+    if (property.get$ref() == null) {
+      property.setNullable(true);
       return property;
     }
     Schema wrapped = new Schema();
@@ -119,11 +120,17 @@ class ResponseSchemas implements GlobalOpenApiCustomizer {
       }
     }
     for (Schema schema : schemas.values()) {
-      if (schema.getProperties() != null) {
+      Object nullable =
+          schema.getExtensions() == null
+              ? null
+              : schema.getExtensions().get(AlwaysPresentProperties.NULLABLE);
+      if (schema.getProperties() != null && nullable instanceof List<?> names) {
         Map<String, Schema> properties = schema.getProperties();
-        properties.replaceAll((name, property) -> nullableRef(property));
+        properties.replaceAll(
+            (name, property) -> names.contains(name) ? nullable(property) : property);
       }
       if (schema.getExtensions() != null) {
+        schema.getExtensions().remove(AlwaysPresentProperties.NULLABLE);
         schema.getExtensions().remove(AlwaysPresentProperties.EXTENSION);
         if (schema.getExtensions().isEmpty()) {
           schema.setExtensions(null);
