@@ -20,9 +20,9 @@ import org.springframework.stereotype.Component;
 /**
  * Response schemas list every property the API always writes as {@code required} (from {@link
  * AlwaysPresentProperties}); request schemas keep what bean validation requires. A nullable
- * property that refers to another schema becomes {@code allOf: [$ref], nullable: true} (OpenAPI 3.0
- * ignores siblings of a {@code $ref}); the values of a {@code Map<String, Object>} are any JSON.
- * Runs last, after every other customizer added its schemas.
+ * property that refers to another schema becomes {@code type: object, allOf: [$ref], nullable:
+ * true} (OpenAPI 3.0 ignores siblings of a {@code $ref}); the values of a {@code Map<String,
+ * Object>} are any JSON. Runs last, after every other customizer added its schemas.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -36,6 +36,7 @@ class ResponseSchemas implements GlobalOpenApiCustomizer {
     }
     Schema wrapped = new Schema();
     wrapped.setAllOf(List.of(new Schema().$ref(property.get$ref())));
+    wrapped.setType("object"); // referred schemas are records; nullable needs a type beside it
     wrapped.setNullable(true);
     wrapped.setDescription(property.getDescription());
     return wrapped;
