@@ -3,6 +3,7 @@ package dev.shipyard.api.auth;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
@@ -164,6 +165,7 @@ class AuthController {
   }
 
   @PostMapping("/v1/auth/register")
+  @DocumentedErrors({HttpStatus.FORBIDDEN, HttpStatus.CONFLICT})
   @ResponseStatus(HttpStatus.CREATED)
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
@@ -183,6 +185,12 @@ class AuthController {
   }
 
   @PostMapping("/v1/auth/login")
+  @DocumentedErrors({
+    HttpStatus.UNAUTHORIZED,
+    HttpStatus.FORBIDDEN,
+    HttpStatus.NOT_FOUND,
+    HttpStatus.LOCKED
+  })
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
   public Mono<Tokens> login(@Valid @RequestBody EmailLogin request, ServerWebExchange exchange) {
@@ -198,6 +206,7 @@ class AuthController {
 
   /** builds-analysis-api.md: {@code {"access_token", "token_type": "bearer"}} (plus refresh). */
   @PostMapping("/auth/login")
+  @DocumentedErrors({HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN, HttpStatus.LOCKED})
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
   public Mono<BearerToken> loginByUsername(
@@ -219,6 +228,7 @@ class AuthController {
   }
 
   @PostMapping("/v1/auth/refresh")
+  @DocumentedErrors({HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN})
   @PublicEndpoint
   @RateLimit(RateClass.AUTH)
   public Mono<Refreshed> refresh(

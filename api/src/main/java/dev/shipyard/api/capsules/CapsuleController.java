@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.error.ApiFamily;
+import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.web.OutboundUrls;
 import dev.shipyard.workflows.capsules.GenerationResult;
-import dev.shipyard.workflows.capsules.Iteration;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.responses.ApiResponses;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -22,8 +26,10 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -78,7 +84,24 @@ class CapsuleController {
   @PostMapping("/generate/robust-capsule")
   @PreAuthorize("hasAuthority('capsule:create')")
   @RateLimit(RateClass.HEAVY)
-  public Mono<ResponseEntity<Map<String, Object>>> generate(
+  @DocumentedErrors({HttpStatus.SERVICE_UNAVAILABLE})
+  @ApiResponses({
+    @ApiResponse(
+        responseCode = "200",
+        description = "generated within the synchronous wait",
+        content =
+            @Content(
+                mediaType = MediaType.APPLICATION_JSON_VALUE,
+                schema = @Schema(implementation = CapsuleBodies.Generated.class))),
+    @ApiResponse(
+        responseCode = "202",
+        description = "still generating: follow status_url or progress_url",
+        content =
+            @Content(
+                mediaType = MediaType.APPLICATION_JSON_VALUE,
+                schema = @Schema(implementation = CapsuleBodies.Accepted.class)))
+  })
+  public Mono<ResponseEntity<Object>> generate(
       @AuthenticationPrincipal Caller caller, @Valid @RequestBody GenerateRequest request) {
     if (request.tenantId() != null && !request.tenantId().equals(caller.tenantId())) {
       throw forbidden("tenant_id", "tenant_id is not your tenant");
@@ -120,46 +143,45 @@ class CapsuleController {
                 // carries bounded summaries only.
                 return store
                     .require(caller, started.capsuleId())
-                    .map(row -> ResponseEntity.ok(created(started, done.result(), row)));
+                    .map(row -> ResponseEntity.<Object>ok(created(started, done.result(), row)));
               }
               if (started.outcome() instanceof CapsuleGenerations.Outcome.Failed failed) {
                 return Mono.error(
                     new ApiException(
                         HttpStatus.UNPROCESSABLE_ENTITY, "GENERATION_FAILED", failed.reason()));
               }
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("capsule_id", started.capsuleId());
-              body.put("request_id", started.requestId());
-              body.put("status", "generating");
-              body.put("job_id", started.capsuleId());
-              body.put("status_url", "/capsule/" + started.capsuleId());
-              body.put("progress_url", "/capsule/" + started.capsuleId() + "/generation");
               return Mono.just(
                   ResponseEntity.accepted()
                       .location(URI.create("/capsule/" + started.capsuleId()))
-                      .body(body));
+                      .<Object>body(
+                          new CapsuleBodies.Accepted(
+                              started.capsuleId(),
+                              started.requestId(),
+                              "generating",
+                              started.capsuleId(),
+                              "/capsule/" + started.capsuleId(),
+                              "/capsule/" + started.capsuleId() + "/generation")));
             });
   }
 
   /** capsules-api.md §1 response. */
-  static Map<String, Object> created(
+  static CapsuleBodies.Generated created(
       CapsuleService.Started started, GenerationResult result, CapsuleRecord row) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("capsule_id", started.capsuleId());
-    body.put("request_id", started.requestId());
-    body.put("robust_generation", true);
-    body.put("refinement_iterations", Math.max(0, result.iterations().size() - 1));
-    body.put("validation", publicValidation(row.validation()));
-    body.put("files_generated", result.files().fileCount());
-    body.put("confidence_score", result.validation().score());
-    body.put("languages", List.of(result.plan().language()));
-    body.put("preview", row.preview());
-    return body;
+    return new CapsuleBodies.Generated(
+        started.capsuleId(),
+        started.requestId(),
+        true,
+        Math.max(0, result.iterations().size() - 1),
+        CapsuleBodies.Validation.of(row.validation()),
+        result.files().fileCount(),
+        result.validation().score(),
+        List.of(result.plan().language()),
+        row.preview());
   }
 
   @GetMapping("/capsule/{capsuleId}")
   @PreAuthorize("hasAuthority('capsule:read')")
-  public Mono<Map<String, Object>> get(
+  public Mono<CapsuleBodies.Details> get(
       @AuthenticationPrincipal Caller caller, @PathVariable String capsuleId) {
     return store.require(caller, capsuleId).map(CapsuleController::details);
   }
@@ -167,69 +189,41 @@ class CapsuleController {
   /** The generation's iteration history: live from the workflow while it runs. */
   @GetMapping("/capsule/{capsuleId}/generation")
   @PreAuthorize("hasAuthority('capsule:read')")
-  public Mono<Map<String, Object>> generation(
+  public Mono<CapsuleBodies.History> generation(
       @AuthenticationPrincipal Caller caller, @PathVariable String capsuleId) {
     return store
         .require(caller, capsuleId)
         .flatMap(
             capsule -> {
               if (capsule.finished()) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("capsule_id", capsule.id());
-                body.put("status", capsule.status());
-                body.put(
-                    "iterations",
-                    capsule.iterations() == null
-                        ? List.of()
-                        : publicIterations(capsule.iterations()));
-                body.put("error", capsule.error());
-                return Mono.just(body);
+                return Mono.just(
+                    new CapsuleBodies.History(
+                        capsule.id(),
+                        capsule.status(),
+                        null,
+                        CapsuleBodies.IterationView.of(capsule.iterations()),
+                        Optional.ofNullable(capsule.error())));
               }
               return generations
                   .progress(capsule.workflowId())
                   .map(
-                      progress -> {
-                        Map<String, Object> body = new LinkedHashMap<>();
-                        body.put("capsule_id", capsule.id());
-                        body.put("status", progress.status().value());
-                        body.put("plan", progress.plan());
-                        body.put("iterations", publicIterations(progress.iterations()));
-                        return body;
-                      })
-                  .defaultIfEmpty(Map.of("capsule_id", capsule.id(), "status", capsule.status()));
+                      progress ->
+                          new CapsuleBodies.History(
+                              capsule.id(),
+                              progress.status().value(),
+                              Optional.ofNullable(progress.plan()),
+                              CapsuleBodies.IterationView.of(progress.iterations()),
+                              null))
+                  .defaultIfEmpty(
+                      new CapsuleBodies.History(capsule.id(), capsule.status(), null, null, null));
             });
   }
 
-  /** The fields of an iteration the API shows (the summary's count and report key stay inside). */
-  private static final List<String> ITERATION_FIELDS =
-      List.of("number", "phase", "fileSetDigest", "score", "productionReady", "issues", "millis");
-
-  /** Iterations (stored JSON maps, or live {@link Iteration}s) as the API has always shown them. */
-  static List<Map<String, Object>> publicIterations(List<?> iterations) {
-    return iterations.stream()
-        .map(
-            i -> {
-              Map<String, Object> out = new LinkedHashMap<>();
-              if (i instanceof Iteration it) {
-                out.put("number", it.number());
-                out.put("phase", it.phase());
-                out.put("fileSetDigest", it.fileSetDigest());
-                out.put("score", it.score());
-                out.put("productionReady", it.productionReady());
-                out.put("issues", it.issues());
-                out.put("millis", it.millis());
-              } else if (i instanceof Map<?, ?> stored) {
-                ITERATION_FIELDS.forEach(f -> out.put(f, stored.get(f)));
-              }
-              return out;
-            })
-        .toList();
-  }
-
-  /** Cancels a running generation; the capsule ends as {@code cancelled}. */
   @PostMapping("/capsule/{capsuleId}/cancel")
   @PreAuthorize("hasAuthority('capsule:update')")
-  public Mono<ResponseEntity<Map<String, Object>>> cancel(
+  @DocumentedErrors({HttpStatus.CONFLICT})
+  @ApiResponse(responseCode = "202", description = "the generation is being cancelled")
+  public Mono<ResponseEntity<CapsuleBodies.Cancelling>> cancel(
       @AuthenticationPrincipal Caller caller, @PathVariable String capsuleId) {
     return store
         .require(caller, capsuleId)
@@ -246,15 +240,13 @@ class CapsuleController {
                   .cancel(capsule.workflowId())
                   .thenReturn(
                       ResponseEntity.accepted()
-                          .body(
-                              Map.<String, Object>of(
-                                  "capsule_id", capsuleId, "status", "cancelling")));
+                          .body(new CapsuleBodies.Cancelling(capsuleId, "cancelling")));
             });
   }
 
   @GetMapping("/capsules")
   @PreAuthorize("hasAuthority('capsule:read')")
-  public Mono<Map<String, Object>> list(
+  public Mono<CapsuleBodies.Page> list(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(name = "tenant_id", required = false) String tenantId,
       @RequestParam(name = "user_id", required = false) String userId,
@@ -266,7 +258,7 @@ class CapsuleController {
     if (offset < 0) {
       throw invalid("offset", "offset must be 0 or more");
     }
-    Map<String, Object> empty = page(List.of(), 0, limit, offset);
+    CapsuleBodies.Page empty = new CapsuleBodies.Page(List.of(), 0, limit, offset);
     if (tenantId != null && !tenantId.equals(caller.tenantId())) {
       return Mono.just(empty); // nothing of another tenant is visible
     }
@@ -281,73 +273,42 @@ class CapsuleController {
         .map(CapsuleController::summary)
         .collectList()
         .zipWith(store.count(caller, user))
-        .map(t -> page(t.getT1(), t.getT2(), limit, offset));
-  }
-
-  private static Map<String, Object> page(
-      List<Map<String, Object>> capsules, long total, int limit, int offset) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("capsules", capsules);
-    body.put("total", total);
-    body.put("limit", limit);
-    body.put("offset", offset);
-    return body;
+        .map(t -> new CapsuleBodies.Page(t.getT1(), t.getT2(), limit, offset));
   }
 
   /** capsules-api.md §2, plus the status details a poller needs. */
-  static Map<String, Object> details(CapsuleRecord c) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("languages", c.languages());
-    metadata.put("frameworks", c.frameworks());
-    metadata.put("deployment_ready", deploymentReady(c));
-    metadata.put("description", c.description());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", c.id());
-    body.put("request_id", c.requestId());
-    body.put("tenant_id", c.tenantId());
-    body.put("user_id", c.ownerId().toString());
-    body.put("status", c.status());
-    body.put("file_count", c.fileCount());
-    body.put("total_size_bytes", c.totalSizeBytes());
-    body.put("confidence_score", c.confidenceScore());
-    body.put("created_at", c.createdAt().toInstant().toString());
-    body.put("updated_at", c.updatedAt().toInstant().toString());
-    body.put("metadata", metadata);
-    body.put("validation", c.validation() == null ? null : publicValidation(c.validation()));
-    body.put("preview", c.preview());
-    body.put("refinement_iterations", c.refinementIterations());
-    body.put("error", c.error());
-    return body;
+  static CapsuleBodies.Details details(CapsuleRecord c) {
+    return new CapsuleBodies.Details(
+        c.id(),
+        c.requestId(),
+        c.tenantId(),
+        c.ownerId().toString(),
+        c.status(),
+        c.fileCount(),
+        c.totalSizeBytes(),
+        c.confidenceScore(),
+        c.createdAt().toInstant().toString(),
+        c.updatedAt().toInstant().toString(),
+        new CapsuleBodies.DetailsMetadata(
+            c.languages(),
+            c.frameworks(),
+            c.validation() != null && c.validation().productionReady(),
+            c.description()),
+        c.validation() == null ? null : CapsuleBodies.Validation.of(c.validation()),
+        c.preview(),
+        c.refinementIterations(),
+        c.error());
   }
 
-  static Map<String, Object> summary(CapsuleRecord c) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("languages", c.languages());
-    metadata.put("description", c.description());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", c.id());
-    body.put("request_id", c.requestId());
-    body.put("status", c.status());
-    body.put("file_count", c.fileCount());
-    body.put("confidence_score", c.confidenceScore());
-    body.put("created_at", c.createdAt().toInstant().toString());
-    body.put("metadata", metadata);
-    return body;
-  }
-
-  private static boolean deploymentReady(CapsuleRecord c) {
-    return c.validation() != null && Boolean.TRUE.equals(c.validation().get("productionReady"));
-  }
-
-  /** The stored report minus the per-check detail, in the documented snake_case. */
-  static Map<String, Object> publicValidation(Map<String, Object> stored) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("passed", stored.get("passed"));
-    v.put("score", stored.get("score"));
-    v.put("production_ready", stored.get("productionReady"));
-    v.put("issues", stored.get("issues"));
-    v.put("recommendations", stored.get("recommendations"));
-    return v;
+  static CapsuleBodies.Summary summary(CapsuleRecord c) {
+    return new CapsuleBodies.Summary(
+        c.id(),
+        c.requestId(),
+        c.status(),
+        c.fileCount(),
+        c.confidenceScore(),
+        c.createdAt().toInstant().toString(),
+        new CapsuleBodies.SummaryMetadata(c.languages(), c.description()));
   }
 
   static ApiException notFound(String capsuleId) {

@@ -1,14 +1,17 @@
 package dev.shipyard.api.capsules;
 
 import dev.shipyard.workflows.capsules.CapsuleStatus;
+import dev.shipyard.workflows.capsules.Iteration;
+import dev.shipyard.workflows.capsules.Preview;
+import dev.shipyard.workflows.capsules.ValidationReport;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * A row of {@code capsules}, with its JSON columns parsed, and its status and error from the
- * capsule's run ({@code workflow_runs}).
+ * A row of {@code capsules}, with its JSON columns parsed (the worker's into the typed records of
+ * {@code workflows}), and its status and error from the capsule's run ({@code workflow_runs}).
  */
 record CapsuleRecord(
     String id,
@@ -27,9 +30,9 @@ record CapsuleRecord(
     Double confidenceScore,
     List<String> languages,
     List<String> frameworks,
-    Map<String, Object> validation,
-    Map<String, Object> preview,
-    List<Object> iterations,
+    ValidationReport validation,
+    Preview preview,
+    List<Iteration> iterations,
     int refinementIterations,
     String error,
     String workflowId,

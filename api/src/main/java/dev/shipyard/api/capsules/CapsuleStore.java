@@ -1,10 +1,14 @@
 package dev.shipyard.api.capsules;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.api.runs.WorkflowRuns;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.workflows.capsules.CapsuleStatus;
+import dev.shipyard.workflows.capsules.Iteration;
+import dev.shipyard.workflows.capsules.Preview;
+import dev.shipyard.workflows.capsules.ValidationReport;
 import dev.shipyard.workflows.platform.RunStatus;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
@@ -41,17 +45,27 @@ class CapsuleStore {
   static final String VISIBLE = " tenant_id = :tenant AND (:wholeTenant OR owner_id = :caller)";
 
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-  private static final TypeReference<List<Object>> LIST = new TypeReference<>() {};
+  private static final TypeReference<List<Iteration>> ITERATIONS = new TypeReference<>() {};
+  private static final TypeReference<ValidationReport> VALIDATION = new TypeReference<>() {};
+  private static final TypeReference<Preview> PREVIEW = new TypeReference<>() {};
 
   private final DatabaseClient db;
   private final ObjectMapper json;
 
   private final WorkflowRuns runs;
 
+  /**
+   * Reads the worker's JSON columns into the typed records of {@code workflows}. Those records may
+   * gain fields before the API knows them, so unknown properties are ignored.
+   */
+  private final ObjectMapper workerJson;
+
   CapsuleStore(DatabaseClient db, ObjectMapper json, WorkflowRuns runs) {
     this.db = db;
     this.json = json;
     this.runs = runs;
+    this.workerJson =
+        json.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   }
 
   /**
@@ -181,7 +195,7 @@ class CapsuleStore {
         row.get("description", String.class),
         row.get("requirements", String.class),
         row.get("project_name", String.class),
-        read(row.get("constraints", Json.class), MAP),
+        read(json, row.get("constraints", Json.class), MAP),
         row.get("engine", String.class),
         row.get("target_score", Double.class),
         row.get("file_count", Integer.class),
@@ -189,9 +203,9 @@ class CapsuleStore {
         score,
         Arrays.asList(row.get("languages", String[].class)),
         Arrays.asList(row.get("frameworks", String[].class)),
-        read(row.get("validation", Json.class), MAP),
-        read(row.get("preview", Json.class), MAP),
-        read(row.get("iterations", Json.class), LIST),
+        read(workerJson, row.get("validation", Json.class), VALIDATION),
+        read(workerJson, row.get("preview", Json.class), PREVIEW),
+        read(workerJson, row.get("iterations", Json.class), ITERATIONS),
         row.get("refinement_iterations", Integer.class),
         row.get("run_error", String.class),
         row.get("workflow_id", String.class),
@@ -199,12 +213,12 @@ class CapsuleStore {
         row.get("updated_at", OffsetDateTime.class));
   }
 
-  private <T> T read(Json value, TypeReference<T> type) {
+  private static <T> T read(ObjectMapper mapper, Json value, TypeReference<T> type) {
     if (value == null) {
       return null;
     }
     try {
-      return json.readValue(value.asString(), type);
+      return mapper.readValue(value.asString(), type);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

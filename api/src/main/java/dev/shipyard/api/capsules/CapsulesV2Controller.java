@@ -1,13 +1,19 @@
 package dev.shipyard.api.capsules;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.shipyard.api.error.ApiFamily;
+import dev.shipyard.api.error.DocumentedErrors;
+import dev.shipyard.api.openapi.OpenApiSchemas;
 import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.v2.ApiResponse;
 import dev.shipyard.api.web.OutboundUrls;
 import dev.shipyard.api.web.RequestIds;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponses;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -18,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -70,7 +79,24 @@ class CapsulesV2Controller {
   @PostMapping("/api/v2/capsules")
   @PreAuthorize("hasAuthority('capsule:create')")
   @RateLimit(RateClass.HEAVY)
-  public Mono<ResponseEntity<Map<String, Object>>> create(
+  @DocumentedErrors({HttpStatus.SERVICE_UNAVAILABLE})
+  @ApiResponses({
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        responseCode = "201",
+        description = "generated within the synchronous wait",
+        content =
+            @Content(
+                mediaType = MediaType.APPLICATION_JSON_VALUE,
+                schema = @Schema(ref = "#/components/schemas/ApiResponseCapsuleDetails"))),
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        responseCode = "202",
+        description = "accepted: async_processing, or still generating after the synchronous wait",
+        content =
+            @Content(
+                mediaType = MediaType.APPLICATION_JSON_VALUE,
+                schema = @Schema(ref = "#/components/schemas/ApiResponseV2CapsuleJob")))
+  })
+  public Mono<ResponseEntity<Object>> create(
       @AuthenticationPrincipal Caller caller,
       @Valid @RequestBody CreateCapsule request,
       ServerWebExchange exchange) {
@@ -98,14 +124,14 @@ class CapsulesV2Controller {
             started -> {
               List<ApiResponse.Link> links = links(started.capsuleId());
               if (started.outcome() == null) {
-                Map<String, Object> job = new LinkedHashMap<>();
-                job.put("job_id", started.capsuleId());
-                job.put("status", async ? "queued" : "processing");
-                job.put("capsule_id", started.capsuleId());
+                CapsuleBodies.Job job =
+                    new CapsuleBodies.Job(
+                        started.capsuleId(), async ? "queued" : "processing", started.capsuleId());
                 return Mono.just(
                     ResponseEntity.accepted()
                         .location(URI.create("/api/v2/capsules/" + started.capsuleId()))
-                        .body(ApiResponse.ok(requestId, job, links, Map.of()).toMap()));
+                        .<Object>body(
+                            ApiResponse.ok(requestId, job, links, ApiResponse.Meta.NONE)));
               }
               return store
                   .find(caller, started.capsuleId())
@@ -113,19 +139,18 @@ class CapsulesV2Controller {
                       capsule ->
                           ResponseEntity.status(HttpStatus.CREATED)
                               .location(URI.create("/api/v2/capsules/" + capsule.id()))
-                              .body(
+                              .<Object>body(
                                   ApiResponse.ok(
-                                          requestId,
-                                          CapsuleController.details(capsule),
-                                          links,
-                                          Map.of())
-                                      .toMap()));
+                                      requestId,
+                                      CapsuleController.details(capsule),
+                                      links,
+                                      ApiResponse.Meta.NONE)));
             });
   }
 
   @GetMapping("/api/v2/capsules/{capsuleId}")
   @PreAuthorize("hasAuthority('capsule:read')")
-  public Mono<Map<String, Object>> get(
+  public Mono<ApiResponse<CapsuleBodies.Details>> get(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String capsuleId,
       ServerWebExchange exchange) {
@@ -134,16 +159,15 @@ class CapsulesV2Controller {
         .map(
             capsule ->
                 ApiResponse.ok(
-                        RequestIds.of(exchange),
-                        CapsuleController.details(capsule),
-                        links(capsule.id()),
-                        Map.of())
-                    .toMap());
+                    RequestIds.of(exchange),
+                    CapsuleController.details(capsule),
+                    links(capsule.id()),
+                    ApiResponse.Meta.NONE));
   }
 
   @GetMapping("/api/v2/capsules")
   @PreAuthorize("hasAuthority('capsule:read')")
-  public Mono<Map<String, Object>> list(
+  public Mono<ApiResponse<List<CapsuleBodies.Details>>> list(
       @AuthenticationPrincipal Caller caller,
       @RequestParam(defaultValue = "1") int page,
       @RequestParam(name = "per_page", defaultValue = "20") int perPage,
@@ -174,23 +198,24 @@ class CapsulesV2Controller {
             t -> {
               long total = t.getT2();
               long pages = (total + perPage - 1) / perPage;
-              Map<String, Object> pagination = new LinkedHashMap<>();
-              pagination.put("total", total);
-              pagination.put("page", page);
-              pagination.put("per_page", perPage);
-              pagination.put("pages", pages);
-              pagination.put("has_next", page < pages);
-              pagination.put("has_prev", page > 1);
-              pagination.put("sort_by", sortBy);
-              pagination.put("sort_order", order);
+              ApiResponse.Pagination pagination =
+                  new ApiResponse.Pagination(
+                      total, page, perPage, pages, page < pages, page > 1, sortBy, order);
               List<ApiResponse.Link> links =
                   List.of(
                       new ApiResponse.Link(
                           "/api/v2/capsules?page=" + page + "&per_page=" + perPage, "self", "GET"));
               return ApiResponse.ok(
-                      RequestIds.of(exchange), t.getT1(), links, Map.of("pagination", pagination))
-                  .toMap();
+                  RequestIds.of(exchange), t.getT1(), links, new ApiResponse.Meta(pagination));
             });
+  }
+
+  /** Puts the 202 body, the envelope around a {@link CapsuleBodies.Job}, in the document. */
+  @Bean
+  static OpenApiCustomizer v2CapsuleJobSchema() {
+    return OpenApiSchemas.adding(
+        TypeFactory.defaultInstance()
+            .constructParametricType(ApiResponse.class, CapsuleBodies.Job.class));
   }
 
   private static List<ApiResponse.Link> links(String capsuleId) {

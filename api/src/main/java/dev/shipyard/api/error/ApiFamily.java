@@ -1,10 +1,7 @@
 package dev.shipyard.api.error;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -15,38 +12,29 @@ public enum ApiFamily {
   /** capsules-api.md: {@code {detail, error_code, timestamp, request_id}}. */
   CAPSULES(HttpStatus.UNPROCESSABLE_ENTITY, "/generate/", "/capsule/", "/capsules", "/delivery/") {
     @Override
-    Map<String, Object> body(ApiError error, String requestId, Instant now) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("detail", error.message());
-      body.put("error_code", error.code());
-      body.put("timestamp", now.toString());
-      body.put("request_id", requestId);
-      return body;
+    Object body(ApiError error, String requestId, Instant now) {
+      return new ErrorBodies.CapsuleError(error.message(), error.code(), now.toString(), requestId);
     }
   },
   /** builds-analysis-api.md: {@code {error, detail, status_code, timestamp}}. */
   BUILDS(
       HttpStatus.BAD_REQUEST, "/api/build", "/api/analysis", "/api/health", "/api/ws/", "/auth/") {
     @Override
-    Map<String, Object> body(ApiError error, String requestId, Instant now) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("error", error.code().toLowerCase(Locale.ROOT));
-      body.put("detail", error.message());
-      body.put("status_code", error.status().value());
-      body.put("timestamp", now.toString());
-      return body;
+    Object body(ApiError error, String requestId, Instant now) {
+      return ErrorBodies.BuildsError.of(error, now);
     }
   },
   /** api-v2-guide.md: the response envelope with {@code success: false} and {@code errors[]}. */
   V2(HttpStatus.UNPROCESSABLE_ENTITY, "/api/v2/") {
     @Override
-    Map<String, Object> body(ApiError error, String requestId, Instant now) {
-      Map<String, Object> item = new LinkedHashMap<>();
-      item.put("code", error.code());
-      item.put("message", error.message());
-      item.put("field", error.field());
-      item.put("severity", error.status().is5xxServerError() ? "critical" : "high");
-      return dev.shipyard.api.v2.ApiResponse.failure(requestId, now, List.of(item)).toMap();
+    Object body(ApiError error, String requestId, Instant now) {
+      ErrorBodies.V2Error item =
+          new ErrorBodies.V2Error(
+              error.code(),
+              error.message(),
+              error.field(),
+              error.status().is5xxServerError() ? "critical" : "high");
+      return dev.shipyard.api.v2.ApiResponse.failure(requestId, now, List.of(item));
     }
   },
   /** deployment-contracts.md: {@code {error, message, details}}. */
@@ -58,24 +46,22 @@ public enum ApiFamily {
       "/api/deployments",
       "/api/ai/") {
     @Override
-    Map<String, Object> body(ApiError error, String requestId, Instant now) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("error", error.status().getReasonPhrase());
-      body.put("message", error.message());
-      if (error.field() != null) {
-        body.put("details", Map.of("field", error.field(), "issue", error.message()));
-      }
-      return body;
+    Object body(ApiError error, String requestId, Instant now) {
+      return new ErrorBodies.DeploymentError(
+          error.status().getReasonPhrase(),
+          error.message(),
+          error.field() == null
+              ? null
+              : new ErrorBodies.FieldIssue(error.field(), error.message()));
     }
   },
   /** container-engine-api.md: {@code {"error": {"message", "details"}}}. */
   CONTAINER_ENGINE(HttpStatus.BAD_REQUEST, "/v1/", "/health") {
     @Override
-    Map<String, Object> body(ApiError error, String requestId, Instant now) {
-      Map<String, Object> inner = new LinkedHashMap<>();
-      inner.put("message", error.message());
-      inner.put("details", error.field() == null ? error.code() : error.field());
-      return Map.of("error", inner);
+    Object body(ApiError error, String requestId, Instant now) {
+      return new ErrorBodies.EngineError(
+          new ErrorBodies.EngineErrorDetail(
+              error.message(), error.field() == null ? error.code() : error.field()));
     }
   };
 
@@ -87,8 +73,8 @@ public enum ApiFamily {
     this.prefixes = List.of(prefixes);
   }
 
-  /** The body this family documents for {@code error}. */
-  abstract Map<String, Object> body(ApiError error, String requestId, Instant now);
+  /** The body this family documents for {@code error}: one of {@link ErrorBodies}. */
+  abstract Object body(ApiError error, String requestId, Instant now);
 
   /** The status this family documents for a request body that fails validation. */
   public HttpStatus validationStatus() {

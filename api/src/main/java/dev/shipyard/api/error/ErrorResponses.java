@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.api.web.RequestIds;
 import java.time.Instant;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -21,8 +20,10 @@ public class ErrorResponses {
     this.json = json;
   }
 
-  /** The body for {@code error} in the family of {@code exchange}'s path. */
-  public Map<String, Object> body(ServerWebExchange exchange, ApiError error) {
+  /**
+   * The body for {@code error} in the family of {@code exchange}'s path: an {@link ErrorBodies}.
+   */
+  public Object body(ServerWebExchange exchange, ApiError error) {
     return ApiFamily.of(exchange.getRequest().getPath().value())
         .body(error, RequestIds.of(exchange), Instant.now());
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * PING}). Each check has a deadline so a hung dependency reads as unhealthy, not as a hung probe.
  */
 @Component
-public class ComponentChecks {
+public class ComponentChecks implements SmartInitializingSingleton {
 
   static final Duration TIMEOUT = Duration.ofSeconds(2);
 
@@ -50,6 +51,18 @@ public class ComponentChecks {
     boolean redisConfigured = properties.redis().configured();
     this.redisUri = redisConfigured ? RedisURI.create(properties.redis().url()) : null;
     this.redisClient = redisConfigured ? RedisClient.create() : null;
+  }
+
+  /**
+   * One round of checks while the application starts, on the starting thread, before the server
+   * takes requests: the clients' first call (connection pools, the S3 SDK's event loop and request
+   * pipeline) is then not paid by the first readiness probe, which on a busy machine could take
+   * longer than {@link #TIMEOUT} and report a healthy component unhealthy.
+   */
+  @Override
+  public void afterSingletonsInstantiated() {
+    // Each check ends within TIMEOUT and never fails; the bound keeps a slow start from hanging.
+    checkAll().timeout(TIMEOUT.multipliedBy(3)).onErrorResume(e -> Mono.empty()).block();
   }
 
   /** Checks every component concurrently. */

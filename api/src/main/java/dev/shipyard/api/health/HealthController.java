@@ -1,18 +1,23 @@
 package dev.shipyard.api.health;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
-import dev.shipyard.api.error.ErrorResponses;
+import dev.shipyard.api.error.ErrorBodies;
 import dev.shipyard.api.security.PublicEndpoint;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.responses.ApiResponses;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,88 +32,146 @@ class HealthController {
   private final ComponentChecks checks;
   private final RequestStatistics statistics;
   private final SystemMetrics system;
-  private final ErrorResponses errors;
   private final String version;
 
   HealthController(
       ComponentChecks checks,
       RequestStatistics statistics,
       SystemMetrics system,
-      ErrorResponses errors,
       ObjectProvider<BuildProperties> build) {
     this.checks = checks;
     this.statistics = statistics;
     this.system = system;
-    this.errors = errors;
     BuildProperties info = build.getIfAvailable();
     this.version = info == null ? "dev" : info.getVersion();
   }
 
+  /** container-engine-api.md {@code GET /health}. */
+  @Schema(name = "EngineHealth")
+  record EngineHealth(
+      @Schema(allowableValues = {"healthy", "unhealthy"}) String status,
+      String service,
+      String version) {}
+
+  /** builds-analysis-api.md {@code GET /api/health/}. */
+  @Schema(name = "BasicHealth")
+  record BasicHealth(String status, String timestamp, String version) {}
+
+  /** {@code GET /api/health/live}. */
+  @Schema(name = "Liveness")
+  record Liveness(String status, String timestamp) {}
+
+  /** {@code GET /api/health/ready} when ready. */
+  @Schema(name = "Ready")
+  record Ready(String status, String timestamp, Map<String, String> components) {}
+
+  /** {@code GET /api/health/ready} when not ready: the builds error shape, naming the failures. */
+  @Schema(name = "NotReady")
+  record NotReady(
+      String error,
+      String detail,
+      @JsonProperty("status_code") int statusCode,
+      String timestamp,
+      @Schema(description = "the failing required components, such as database")
+          List<String> unavailable,
+      Map<String, String> components) {}
+
+  /** {@code GET /api/health/status}. */
+  @Schema(name = "PlatformStatus")
+  record PlatformStatus(
+      @Schema(allowableValues = {"operational", "degraded"}) String status,
+      String timestamp,
+      String version,
+      Map<String, String> components,
+      StatusMetrics metrics) {}
+
+  @Schema(name = "StatusMetrics")
+  record StatusMetrics(
+      @JsonProperty("uptime_seconds") long uptimeSeconds,
+      @JsonProperty("requests_total") long requestsTotal,
+      @JsonProperty("requests_per_second") double requestsPerSecond,
+      @JsonProperty("memory_percent") double memoryPercent,
+      @JsonProperty("cpu_percent") double cpuPercent) {}
+
   /** container-engine-api.md: overall health; 503 with the same shape when a component fails. */
   @GetMapping("/health")
-  Mono<ResponseEntity<Map<String, Object>>> health() {
+  @ApiResponses({
+    @ApiResponse(responseCode = "200", description = "healthy"),
+    @ApiResponse(
+        responseCode = "503",
+        description = "a required component is failing",
+        useReturnTypeSchema = true)
+  })
+  Mono<ResponseEntity<EngineHealth>> health() {
     return checks
         .checkAll()
         .map(Readiness::new)
         .map(
-            r -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("status", r.ready() ? "healthy" : "unhealthy");
-              body.put("service", "shipyard");
-              body.put("version", version);
-              return ResponseEntity.status(
-                      r.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                  .body(body);
-            });
+            r ->
+                ResponseEntity.status(r.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                    .body(
+                        new EngineHealth(
+                            r.ready() ? "healthy" : "unhealthy", "shipyard", version)));
   }
 
   @GetMapping({"/api/health", "/api/health/"})
-  Map<String, Object> basic() {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", "healthy");
-    body.put("timestamp", Instant.now().toString());
-    body.put("version", version);
-    return body;
+  BasicHealth basic() {
+    return new BasicHealth("healthy", Instant.now().toString(), version);
   }
 
   @GetMapping("/api/health/live")
-  Map<String, Object> live() {
-    return Map.of("status", "alive", "timestamp", Instant.now().toString());
+  Liveness live() {
+    return new Liveness("alive", Instant.now().toString());
   }
 
   /** 200 when every required component answers; otherwise 503 naming the failing ones. */
   @GetMapping("/api/health/ready")
-  Mono<ResponseEntity<Map<String, Object>>> ready(ServerWebExchange exchange) {
+  @ApiResponses({
+    @ApiResponse(
+        responseCode = "200",
+        description = "ready",
+        content =
+            @Content(
+                mediaType = MediaType.APPLICATION_JSON_VALUE,
+                schema = @Schema(implementation = Ready.class))),
+    @ApiResponse(
+        responseCode = "503",
+        description = "not ready: the failing required components are named",
+        content =
+            @Content(
+                mediaType = MediaType.APPLICATION_JSON_VALUE,
+                schema = @Schema(implementation = NotReady.class)))
+  })
+  Mono<ResponseEntity<Object>> ready() {
     return checks
         .checkAll()
         .map(Readiness::new)
         .map(
             r -> {
-              Map<String, Object> body;
               if (r.ready()) {
-                body = new LinkedHashMap<>();
-                body.put("status", "ready");
-                body.put("timestamp", Instant.now().toString());
-              } else {
-                body =
-                    new LinkedHashMap<>(
-                        errors.body(
-                            exchange,
-                            ApiError.of(
-                                HttpStatus.SERVICE_UNAVAILABLE,
-                                "SERVICE_UNAVAILABLE",
-                                "Not ready: " + r.summary())));
-                body.put("unavailable", r.failing());
+                return ResponseEntity.ok(new Ready("ready", Instant.now().toString(), r.states()));
               }
-              body.put("components", r.states());
-              return ResponseEntity.status(
-                      r.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                  .body(body);
+              ErrorBodies.BuildsError error =
+                  ErrorBodies.BuildsError.of(
+                      ApiError.of(
+                          HttpStatus.SERVICE_UNAVAILABLE,
+                          "SERVICE_UNAVAILABLE",
+                          "Not ready: " + r.summary()),
+                      Instant.now());
+              return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                  .body(
+                      new NotReady(
+                          error.error(),
+                          error.detail(),
+                          error.statusCode(),
+                          error.timestamp(),
+                          r.failing(),
+                          r.states()));
             });
   }
 
   @GetMapping("/api/health/status")
-  Mono<Map<String, Object>> status() {
+  Mono<PlatformStatus> status() {
     return checks
         .checkAll()
         .map(Readiness::new)
@@ -116,26 +179,22 @@ class HealthController {
             r -> {
               long uptime = system.uptimeSeconds();
               long requests = statistics.total();
-              Map<String, Object> metrics = new LinkedHashMap<>();
-              metrics.put("uptime_seconds", uptime);
-              metrics.put("requests_total", requests);
-              // Average since start: requests_total / uptime_seconds, to three decimals.
-              metrics.put(
-                  "requests_per_second",
-                  Math.round(1000.0 * requests / Math.max(1, uptime)) / 1000.0);
-              metrics.put("memory_percent", system.memoryPercent());
-              metrics.put("cpu_percent", system.cpuPercent());
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put(
-                  "status",
+              StatusMetrics metrics =
+                  new StatusMetrics(
+                      uptime,
+                      requests,
+                      // Average since start: requests_total / uptime_seconds, to three decimals.
+                      Math.round(1000.0 * requests / Math.max(1, uptime)) / 1000.0,
+                      system.memoryPercent(),
+                      system.cpuPercent());
+              return new PlatformStatus(
                   r.components().stream().anyMatch(ComponentHealth::failing)
                       ? "degraded"
-                      : "operational");
-              body.put("timestamp", Instant.now().toString());
-              body.put("version", version);
-              body.put("components", r.states());
-              body.put("metrics", metrics);
-              return body;
+                      : "operational",
+                  Instant.now().toString(),
+                  version,
+                  r.states(),
+                  metrics);
             });
   }
 }

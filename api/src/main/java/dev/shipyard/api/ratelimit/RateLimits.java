@@ -173,7 +173,8 @@ public class RateLimits implements DisposableBean {
         .defaultIfEmpty(Optional.empty());
   }
 
-  static boolean exempt(String path) {
+  /** Whether requests to {@code path} are never limited (probes, metrics, API docs). */
+  public static boolean exempt(String path) {
     for (String root : EXEMPT) {
       if (path.equals(root) || (path.startsWith(root) && path.charAt(root.length()) == '/')) {
         return true;

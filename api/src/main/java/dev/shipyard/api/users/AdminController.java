@@ -7,6 +7,7 @@ import dev.shipyard.api.audit.AuditOutcome;
 import dev.shipyard.api.auth.Registration;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.Role;
 import dev.shipyard.api.web.Pagination;
@@ -134,6 +135,7 @@ class AdminController {
   }
 
   @PostMapping("/v1/admin/users")
+  @DocumentedErrors({HttpStatus.CONFLICT})
   @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('user:manage')")
   public Mono<Profile> create(
@@ -159,6 +161,7 @@ class AdminController {
   }
 
   @PutMapping("/v1/admin/users/{userId}")
+  @DocumentedErrors({HttpStatus.CONFLICT})
   @PreAuthorize("hasAuthority('user:manage')")
   public Mono<Profile> change(
       @AuthenticationPrincipal Caller caller,
@@ -191,6 +194,7 @@ class AdminController {
   }
 
   @PostMapping("/v1/admin/tenants")
+  @DocumentedErrors({HttpStatus.CONFLICT})
   @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('tenant:create')")
   public Mono<TenantCreated> createTenant(

@@ -7,6 +7,7 @@ import dev.shipyard.api.audit.AuditOutcome;
 import dev.shipyard.api.auth.PasswordChanges;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.web.Message;
 import jakarta.validation.Valid;
@@ -67,6 +68,7 @@ class ProfileController {
   }
 
   @PutMapping("/v1/user/profile")
+  @DocumentedErrors({HttpStatus.CONFLICT})
   @PreAuthorize("hasAuthority('profile:update')")
   public Mono<ProfileUpdated> update(
       @AuthenticationPrincipal Caller caller,

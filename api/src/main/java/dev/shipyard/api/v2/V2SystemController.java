@@ -1,7 +1,10 @@
 package dev.shipyard.api.v2;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ApiException;
+import dev.shipyard.api.error.ErrorBodies;
 import dev.shipyard.api.health.ComponentChecks;
 import dev.shipyard.api.health.ComponentHealth;
 import dev.shipyard.api.health.Readiness;
@@ -9,6 +12,8 @@ import dev.shipyard.api.health.RequestStatistics;
 import dev.shipyard.api.health.SystemMetrics;
 import dev.shipyard.api.security.PublicEndpoint;
 import dev.shipyard.api.web.RequestIds;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -41,101 +46,145 @@ class V2SystemController {
     this.system = system;
   }
 
+  /** {@code data} of {@code GET /api/v2/health}; {@code components} only when detailed. */
+  @Schema(name = "V2Health")
+  record Health(
+      @Schema(allowableValues = {"healthy", "unhealthy"}) String status,
+      @JsonProperty("uptime_seconds") long uptimeSeconds,
+      @JsonInclude(JsonInclude.Include.NON_NULL)
+          @Schema(description = "with detailed=true: each component by name")
+          Map<String, Component> components) {}
+
+  /** One checked component. */
+  @Schema(name = "V2ComponentHealth")
+  record Component(
+      @Schema(allowableValues = {"healthy", "unhealthy", "disabled"}) String status,
+      @JsonProperty("latency_ms") long latencyMs,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "why it is unhealthy")
+          String detail) {}
+
+  /** {@code data} of {@code GET /api/v2/metrics}. */
+  @Schema(name = "V2Metrics")
+  record Metrics(
+      String period,
+      String from,
+      String to,
+      Requests requests,
+      @JsonProperty("response_time_ms") Latency responseTimeMs,
+      Resources resources) {}
+
+  @Schema(name = "V2RequestCounts")
+  record Requests(
+      long total,
+      @JsonProperty("per_second") double perSecond,
+      @JsonProperty("client_errors") long clientErrors,
+      @JsonProperty("server_errors") long serverErrors,
+      @JsonProperty("error_rate") double errorRate) {}
+
+  @Schema(name = "V2Latency")
+  record Latency(double avg, long p50, long p95, long p99, long max) {}
+
+  @Schema(name = "V2Resources")
+  record Resources(
+      @JsonProperty("uptime_seconds") long uptimeSeconds,
+      @JsonProperty("memory_percent") double memoryPercent,
+      @JsonProperty("cpu_percent") double cpuPercent) {}
+
   /**
    * Without {@code detailed}, a liveness answer from the process. With {@code detailed=true}, the
    * real component checks; 503 when a required one fails (a readiness probe).
    */
   @GetMapping("/api/v2/health")
-  Mono<ResponseEntity<Map<String, Object>>> health(
+  @ApiResponses({
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        responseCode = "200",
+        description = "healthy"),
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(
+        responseCode = "503",
+        description =
+            "with detailed=true: a required component is failing (success false, the data kept,"
+                + " one error per failing component)",
+        useReturnTypeSchema = true)
+  })
+  Mono<ResponseEntity<ApiResponse<Health>>> health(
       @RequestParam(defaultValue = "false") boolean detailed, ServerWebExchange exchange) {
     String requestId = RequestIds.of(exchange);
     List<ApiResponse.Link> links =
         List.of(new ApiResponse.Link("/api/v2/health?detailed=" + detailed, "self", "GET"));
     if (!detailed) {
-      Map<String, Object> data = new LinkedHashMap<>();
-      data.put("status", "healthy");
-      data.put("uptime_seconds", system.uptimeSeconds());
-      return Mono.just(ResponseEntity.ok(ApiResponse.ok(requestId, data, links, Map.of()).toMap()));
+      Health data = new Health("healthy", system.uptimeSeconds(), null);
+      return Mono.just(
+          ResponseEntity.ok(ApiResponse.ok(requestId, data, links, ApiResponse.Meta.NONE)));
     }
     return checks
         .checkAll()
         .map(Readiness::new)
         .map(
             r -> {
-              Map<String, Object> components = new LinkedHashMap<>();
+              Map<String, Component> components = new LinkedHashMap<>();
               for (ComponentHealth c : r.components()) {
-                Map<String, Object> one = new LinkedHashMap<>();
-                one.put("status", c.state());
-                one.put("latency_ms", c.latencyMillis());
-                if (c.detail() != null) {
-                  one.put("detail", c.detail());
-                }
-                components.put(c.name(), one);
+                components.put(c.name(), new Component(c.state(), c.latencyMillis(), c.detail()));
               }
-              Map<String, Object> data = new LinkedHashMap<>();
-              data.put("status", r.ready() ? "healthy" : "unhealthy");
-              data.put("uptime_seconds", system.uptimeSeconds());
-              data.put("components", components);
-              ApiResponse envelope = ApiResponse.ok(requestId, data, links, Map.of());
+              Health data =
+                  new Health(
+                      r.ready() ? "healthy" : "unhealthy", system.uptimeSeconds(), components);
+              ApiResponse<Health> envelope =
+                  ApiResponse.ok(requestId, data, links, ApiResponse.Meta.NONE);
               if (r.ready()) {
-                return ResponseEntity.ok(envelope.toMap());
+                return ResponseEntity.ok(envelope);
               }
-              List<Map<String, Object>> errors =
+              List<ErrorBodies.V2Error> errors =
                   r.components().stream()
                       .filter(ComponentHealth::failing)
                       .map(
-                          c -> {
-                            Map<String, Object> e = new LinkedHashMap<>();
-                            e.put("code", "SERVICE_UNAVAILABLE");
-                            e.put("message", c.name() + " unavailable: " + c.detail());
-                            e.put("field", c.name());
-                            e.put("severity", "critical");
-                            return e;
-                          })
+                          c ->
+                              new ErrorBodies.V2Error(
+                                  "SERVICE_UNAVAILABLE",
+                                  c.name() + " unavailable: " + c.detail(),
+                                  c.name(),
+                                  "critical"))
                       .toList();
               return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                  .body(envelope.failed(errors).toMap());
+                  .body(envelope.failed(errors));
             });
   }
 
   /** Request counts, error rates and latency percentiles over {@code period} (1m to 7d). */
   @GetMapping("/api/v2/metrics")
-  Map<String, Object> metrics(
+  ApiResponse<Metrics> metrics(
       @RequestParam(defaultValue = "24h") String period, ServerWebExchange exchange) {
     Duration window = parsePeriod(period);
     long now = System.currentTimeMillis();
     RequestStatistics.Window w = statistics.window(now, window);
-    Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("avg", SystemMetrics.round(w.averageMillis()));
-    latency.put("p50", w.percentileMillis(0.50));
-    latency.put("p95", w.percentileMillis(0.95));
-    latency.put("p99", w.percentileMillis(0.99));
-    latency.put("max", w.maxMillis());
-    Map<String, Object> requests = new LinkedHashMap<>();
-    requests.put("total", w.requests());
-    requests.put(
-        "per_second",
-        rate(w.requests(), Math.min(window.toSeconds(), Math.max(1, system.uptimeSeconds()))));
-    requests.put("client_errors", w.clientErrors());
-    requests.put("server_errors", w.serverErrors());
-    requests.put("error_rate", w.requests() == 0 ? 0.0 : rate(w.serverErrors(), w.requests()));
-    Map<String, Object> resources = new LinkedHashMap<>();
-    resources.put("uptime_seconds", system.uptimeSeconds());
-    resources.put("memory_percent", system.memoryPercent());
-    resources.put("cpu_percent", system.cpuPercent());
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("period", period);
-    data.put("from", Instant.ofEpochMilli(now - window.toMillis()).toString());
-    data.put("to", Instant.ofEpochMilli(now).toString());
-    data.put("requests", requests);
-    data.put("response_time_ms", latency);
-    data.put("resources", resources);
+    Latency latency =
+        new Latency(
+            SystemMetrics.round(w.averageMillis()),
+            w.percentileMillis(0.50),
+            w.percentileMillis(0.95),
+            w.percentileMillis(0.99),
+            w.maxMillis());
+    Requests requests =
+        new Requests(
+            w.requests(),
+            rate(w.requests(), Math.min(window.toSeconds(), Math.max(1, system.uptimeSeconds()))),
+            w.clientErrors(),
+            w.serverErrors(),
+            w.requests() == 0 ? 0.0 : rate(w.serverErrors(), w.requests()));
+    Resources resources =
+        new Resources(system.uptimeSeconds(), system.memoryPercent(), system.cpuPercent());
+    Metrics data =
+        new Metrics(
+            period,
+            Instant.ofEpochMilli(now - window.toMillis()).toString(),
+            Instant.ofEpochMilli(now).toString(),
+            requests,
+            latency,
+            resources);
     return ApiResponse.ok(
-            RequestIds.of(exchange),
-            data,
-            List.of(new ApiResponse.Link("/api/v2/metrics?period=" + period, "self", "GET")),
-            Map.of())
-        .toMap();
+        RequestIds.of(exchange),
+        data,
+        List.of(new ApiResponse.Link("/api/v2/metrics?period=" + period, "self", "GET")),
+        ApiResponse.Meta.NONE);
   }
 
   static Duration parsePeriod(String period) {

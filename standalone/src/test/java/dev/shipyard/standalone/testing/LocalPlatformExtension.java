@@ -121,12 +121,14 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   /**
    * A client of the API at {@code baseUrl} that opens a new connection per request. Tests stop API
    * instances and start new ones, which may get the same port again; a pooled keep-alive connection
-   * to the stopped instance would then take the new instance's requests and never answer.
+   * to the stopped instance would then take the new instance's requests and never answer. Every
+   * response is validated against the API's OpenAPI document ({@link OpenApiValidation}).
    */
   public static WebTestClient client(String baseUrl) {
     return WebTestClient.bindToServer(
             new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
         .baseUrl(baseUrl)
+        .filter(OpenApiValidation.filter(baseUrl))
         .responseTimeout(Duration.ofSeconds(30))
         .build();
   }
