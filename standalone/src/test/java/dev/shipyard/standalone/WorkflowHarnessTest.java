@@ -68,7 +68,8 @@ class WorkflowHarnessTest {
   }
 
   @Test
-  void projectionIgnoresUpdatesOlderThanTheStoredOne(LocalPlatform platform) {
+  void projectionIgnoresUpdatesOlderThanTheStoredOneAndKeepsClosedRunsClosed(
+      LocalPlatform platform) {
     ProjectionActivities projection = platform.workerContext().getBean(ProjectionActivities.class);
     String id = "projection-" + UUID.randomUUID();
     projection.recordRun(new RunProjection(id, "probe", "t", "u", RunStatus.RUNNING, "one", 1));
@@ -77,6 +78,11 @@ class WorkflowHarnessTest {
     projection.recordRun(new RunProjection(id, "probe", "t", "u", RunStatus.RUNNING, "one", 1));
     projection.recordRun(new RunProjection(id, "probe", "t", "u", RunStatus.COMPLETED, "two", 2));
 
+    assertThat(status(platform, id)).isEqualTo("completed");
+    assertThat(details(platform, id)).isEqualTo("two");
+
+    // A closed run stays closed, even for a newer update (a cancel after the capsule was stored).
+    projection.recordRun(new RunProjection(id, "probe", "t", "u", RunStatus.CANCELLED, "three", 3));
     assertThat(status(platform, id)).isEqualTo("completed");
     assertThat(details(platform, id)).isEqualTo("two");
   }

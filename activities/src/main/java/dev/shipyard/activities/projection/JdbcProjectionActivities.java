@@ -6,8 +6,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The worker's single writer of run status: upserts {@code workflow_runs} rows over JDBC, ignoring
- * any update whose sequence is not newer than the stored one (retries and replays are harmless).
- * The schema belongs to the API's Flyway migrations.
+ * any update whose sequence is not newer than the stored one (retries and replays are harmless),
+ * and any update of a closed run: a run that reached a terminal status ({@code closed_at} is set
+ * exactly then) keeps it, so a cancel that reaches a stored capsule while its webhook is being sent
+ * cannot turn it into "cancelled". The schema belongs to the API's Flyway migrations.
  */
 public class JdbcProjectionActivities implements ProjectionActivities {
 
@@ -25,7 +27,7 @@ public class JdbcProjectionActivities implements ProjectionActivities {
           sequence = EXCLUDED.sequence,
           updated_at = now(),
           closed_at = EXCLUDED.closed_at
-      WHERE workflow_runs.sequence < EXCLUDED.sequence
+      WHERE workflow_runs.sequence < EXCLUDED.sequence AND workflow_runs.closed_at IS NULL
       """;
 
   private final JdbcTemplate jdbc;

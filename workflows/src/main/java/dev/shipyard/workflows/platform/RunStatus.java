@@ -26,12 +26,4 @@ public enum RunStatus {
   public static RunStatus of(String value) {
     return value == null ? null : valueOf(value.toUpperCase(Locale.ROOT));
   }
-
-  /** The stored values of the terminal states, for SQL {@code IN} lists. */
-  public static java.util.List<String> terminalValues() {
-    return java.util.Arrays.stream(values())
-        .filter(RunStatus::isTerminal)
-        .map(RunStatus::value)
-        .toList();
-  }
 }
