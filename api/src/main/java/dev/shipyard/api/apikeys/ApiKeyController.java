@@ -12,6 +12,7 @@ import dev.shipyard.api.security.Permission;
 import dev.shipyard.api.security.Secrets;
 import dev.shipyard.api.web.Message;
 import dev.shipyard.api.web.Pagination;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -64,8 +65,8 @@ class ApiKeyController {
       String key,
       @JsonProperty("key_prefix") String keyPrefix,
       @JsonProperty("created_at") Instant createdAt,
-      @JsonProperty("expires_at") Instant expiresAt,
-      List<String> scopes) {
+      @JsonProperty("expires_at") @Schema(nullable = true) Instant expiresAt,
+      @Schema(nullable = true) List<String> scopes) {
     @Override
     public String toString() {
       return "CreatedKey[id=" + id + ", keyPrefix=" + keyPrefix + ", key hidden]";
@@ -76,12 +77,12 @@ class ApiKeyController {
   record KeySummary(
       String id,
       String name,
-      String description,
+      @Schema(nullable = true) String description,
       @JsonProperty("key_prefix") String keyPrefix,
       @JsonProperty("created_at") Instant createdAt,
-      @JsonProperty("expires_at") Instant expiresAt,
-      @JsonProperty("last_used") Instant lastUsed,
-      List<String> scopes) {
+      @JsonProperty("expires_at") @Schema(nullable = true) Instant expiresAt,
+      @JsonProperty("last_used") @Schema(nullable = true) Instant lastUsed,
+      @Schema(nullable = true) List<String> scopes) {
     static KeySummary of(ApiKeyStore.StoredKey key) {
       return new KeySummary(
           key.id().toString(),

@@ -7,6 +7,7 @@ import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.Permission;
 import dev.shipyard.api.web.Pagination;
 import io.r2dbc.postgresql.codec.Json;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -44,13 +45,13 @@ class AuditController {
   /** One security event. */
   record AuditEvent(
       Instant at,
-      @JsonProperty("actor_id") String actorId,
-      @JsonProperty("api_key_id") String apiKeyId,
+      @JsonProperty("actor_id") @Schema(nullable = true) String actorId,
+      @JsonProperty("api_key_id") @Schema(nullable = true) String apiKeyId,
       String event,
       String outcome,
-      String subject,
-      String ip,
-      @JsonProperty("request_id") String requestId,
+      @Schema(nullable = true) String subject,
+      @Schema(nullable = true) String ip,
+      @JsonProperty("request_id") @Schema(nullable = true) String requestId,
       Map<String, Object> details) {}
 
   /** {@code GET /v1/admin/audit}. */

@@ -1,6 +1,7 @@
 package dev.shipyard.api.users;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /**
@@ -11,7 +12,7 @@ public record Profile(
     String username,
     String email,
     @JsonProperty("created_at") Instant createdAt,
-    @JsonProperty("last_login") Instant lastLogin,
+    @JsonProperty("last_login") @Schema(nullable = true) Instant lastLogin,
     @JsonProperty("is_active") boolean active,
     String role,
     @JsonProperty("tenant_id") String tenantId) {
