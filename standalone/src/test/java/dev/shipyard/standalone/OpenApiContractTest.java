@@ -201,7 +201,7 @@ class OpenApiContractTest {
             details
                 .path("properties")
                 .path("validation")
-                .path("allOf")
+                .path("anyOf")
                 .get(0)
                 .path("$ref")
                 .asText())

@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Response schemas list every property the API always writes as {@code required} (from {@link
  * AlwaysPresentProperties}); request schemas keep what bean validation requires. A nullable
- * property that refers to another schema becomes {@code type: object, allOf: [$ref], nullable:
- * true} (OpenAPI 3.0 ignores siblings of a {@code $ref}); the values of a {@code Map<String,
+ * property that refers to another schema becomes {@code type: object, nullable: true, anyOf: [$ref,
+ * null]} (OpenAPI 3.0 ignores siblings of a {@code $ref}); the values of a {@code Map<String,
  * Object>} are any JSON. Runs last, after every other customizer added its schemas.
  */
 @Component
@@ -34,8 +34,15 @@ class ResponseSchemas implements GlobalOpenApiCustomizer {
       property.setNullable(true);
       return property;
     }
+    // anyOf [the record, null]: validators apply a nullable beside allOf/anyOf to the parts too
+    // (swagger-request-validator among them), so null needs a part of its own. That part is an
+    // object without properties that may be null; the record itself is never empty.
+    Schema nullOnly = new Schema();
+    nullOnly.setType("object");
+    nullOnly.setNullable(true);
+    nullOnly.setMaxProperties(0);
     Schema wrapped = new Schema();
-    wrapped.setAllOf(List.of(new Schema().$ref(property.get$ref())));
+    wrapped.setAnyOf(List.of(new Schema().$ref(property.get$ref()), nullOnly));
     wrapped.setType("object"); // referred schemas are records; nullable needs a type beside it
     wrapped.setNullable(true);
     wrapped.setDescription(property.getDescription());
