@@ -317,6 +317,46 @@ class ShipyardChartTest {
   }
 
   @Test
+  void workerPoolsAreDeploymentsOfTheirOwnPerTaskQueue() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("worker.taskQueues", "shipyard-platform,shipyard-capsules");
+    values.put("worker.pools[0].name", "cpu");
+    values.put("worker.pools[0].taskQueues", "shipyard-cpu");
+    values.put("worker.pools[0].replicaCount", 4);
+    values.put("worker.pools[0].resources.requests.cpu", "1500m");
+    values.put("worker.pools[1].name", "burst");
+    values.put("worker.pools[1].taskQueues", "shipyard-cpu");
+    values.put("worker.pools[1].autoscaling.enabled", true);
+    values.put("worker.pools[1].autoscaling.maxReplicas", 9);
+    Manifests manifests = render(values);
+
+    Map<String, Object> main = manifests.get("Deployment", WORKER);
+    Map<String, Object> cpu = manifests.get("Deployment", WORKER + "-cpu");
+    assertThat(env(main).get("WORKER_TASK_QUEUES"))
+        .containsEntry("value", "shipyard-platform,shipyard-capsules");
+    assertThat(env(cpu).get("WORKER_TASK_QUEUES")).containsEntry("value", "shipyard-cpu");
+    assertThat(at(cpu, "spec", "replicas")).isEqualTo(4);
+    assertThat(at(container(cpu), "resources", "requests", "cpu")).isEqualTo("1500m");
+    // Everything else comes from the worker values: image, probes, settings, secrets.
+    assertThat(container(cpu).get("image")).isEqualTo(container(main).get("image"));
+    assertProbe(container(cpu), "readinessProbe", "/actuator/health/readiness");
+    assertFromConfigMap(env(cpu), "WORKER_CPU_MAX_CONCURRENT_ACTIVITIES");
+    // Selectors must not overlap, or two Deployments would fight over the same pods.
+    assertThat(at(cpu, "spec", "selector", "matchLabels", "app.kubernetes.io/component"))
+        .isEqualTo("worker-cpu");
+    assertThat(at(main, "spec", "selector", "matchLabels", "app.kubernetes.io/component"))
+        .isEqualTo("worker");
+    // An autoscaled pool has no fixed replica count and an HPA of its own; the others none.
+    Map<String, Object> burst = manifests.get("Deployment", WORKER + "-burst");
+    assertThat(mapAt(burst, "spec")).doesNotContainKey("replicas");
+    Map<String, Object> hpa = manifests.get("HorizontalPodAutoscaler", WORKER + "-burst");
+    assertThat(at(hpa, "spec", "scaleTargetRef", "name")).isEqualTo(WORKER + "-burst");
+    assertThat(at(hpa, "spec", "maxReplicas")).isEqualTo(9);
+    assertThat(manifests.ofKind("HorizontalPodAutoscaler")).hasSize(1);
+    assertThat(manifests.ofKind("Deployment")).hasSize(4); // api, worker and two pools
+  }
+
+  @Test
   void workerGetsTheLlmKeyAndWebhookSecretByReference() {
     Map<String, Map<String, Object>> env =
         env(
