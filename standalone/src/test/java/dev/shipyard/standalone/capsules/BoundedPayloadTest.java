@@ -2,16 +2,10 @@ package dev.shipyard.standalone.capsules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
-import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
-import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
-import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.GenerationSpec;
 import dev.shipyard.activities.codegen.SourceFile;
-import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.validation.ProjectValidator;
-import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Json;
@@ -85,14 +79,7 @@ class BoundedPayloadTest {
     BlobStore blobs = new RememberingBlobStore(platform.workerContext().getBean(BlobStore.class));
     GenerationEngine engine = new ManyFilesEngine();
     ProjectValidator validator = new ManyIssuesValidator();
-    TestWorkers.register(
-        env,
-        List.of(
-            new CapsuleEngineActivitiesImpl(List.of(engine), engine.name(), blobs),
-            new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
-            new CapsuleStorageActivitiesImpl(blobs, jdbc),
-            new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
-            new JdbcProjectionActivities(jdbc)));
+    TestWorkers.registerCapsules(env, engine, validator, blobs, jdbc);
     env.start();
     WorkflowClient client = env.getWorkflowClient();
 

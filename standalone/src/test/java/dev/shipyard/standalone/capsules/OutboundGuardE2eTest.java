@@ -8,6 +8,7 @@ import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.TestWorkers;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -109,19 +110,10 @@ class OutboundGuardE2eTest {
       assertThat(event.get("delivered_at")).isNull();
       // Refusal is final: not retried.
       assertThat(event.get("attempts")).isEqualTo(1);
-      // The capsule itself is stored (its run completed); only the webhook failed.
+      // The capsule itself is stored; only the webhook failed.
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  "completed"
-                      .equals(
-                          jdbc.queryForObject(
-                              "SELECT r.status FROM capsules c"
-                                  + " JOIN workflow_runs r ON r.workflow_id = c.workflow_id"
-                                  + " WHERE c.id = ?",
-                              String.class,
-                              capsuleId)));
+          .until(() -> "stored".equals(TestWorkers.capsuleStatus(jdbc, capsuleId)));
       assertThat(trap.connections()).isZero();
     }
   }

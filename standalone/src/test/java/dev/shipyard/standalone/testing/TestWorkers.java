@@ -1,8 +1,19 @@
 package dev.shipyard.standalone.testing;
 
+import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
+import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
+import dev.shipyard.activities.codegen.GenerationEngine;
+import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.validation.ProjectValidator;
+import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.WorkerRegistry.ActivityBinding;
 import dev.shipyard.workflows.WorkerRegistry.WorkflowBinding;
+import dev.shipyard.workflows.capsules.CapsuleStatus;
+import dev.shipyard.workflows.platform.RunStatus;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.LinkedHashMap;
@@ -43,6 +54,26 @@ public final class TestWorkers {
     }
   }
 
+  /**
+   * Registers the real capsule activities around one {@code engine} and {@code validator} (webhooks
+   * unsigned), on {@code blobs} and {@code jdbc}, plus the real projection.
+   */
+  public static void registerCapsules(
+      TestWorkflowEnvironment env,
+      GenerationEngine engine,
+      ProjectValidator validator,
+      BlobStore blobs,
+      JdbcTemplate jdbc) {
+    register(
+        env,
+        List.of(
+            new CapsuleEngineActivitiesImpl(List.of(engine), engine.name(), blobs),
+            new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
+            new CapsuleStorageActivitiesImpl(blobs, jdbc),
+            new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
+            new JdbcProjectionActivities(jdbc)));
+  }
+
   /** A capsule's status as the API shows it, from its run in {@code workflow_runs}. */
   public static String capsuleStatus(JdbcTemplate jdbc, String capsuleId) {
     Map<String, Object> row =
@@ -50,9 +81,7 @@ public final class TestWorkers {
             "SELECT r.status, r.phase FROM capsules c"
                 + " LEFT JOIN workflow_runs r ON r.workflow_id = c.workflow_id WHERE c.id = ?",
             capsuleId);
-    return dev.shipyard.workflows.capsules.CapsuleStatus.of(
-            dev.shipyard.workflows.platform.RunStatus.of((String) row.get("status")),
-            (String) row.get("phase"))
+    return CapsuleStatus.of(RunStatus.of((String) row.get("status")), (String) row.get("phase"))
         .value();
   }
 }
