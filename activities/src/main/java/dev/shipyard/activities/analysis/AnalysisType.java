@@ -1,0 +1,14 @@
+package dev.shipyard.activities.analysis;
+
+import java.util.Locale;
+
+/** The kinds of analysis of builds-analysis-api.md ({@code analysis_types}). */
+public enum AnalysisType {
+  QUALITY,
+  SECURITY,
+  TYPES;
+
+  public String value() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
