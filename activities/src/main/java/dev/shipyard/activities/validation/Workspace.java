@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fresh temporary directory holding one project (used by validation, builds and analyses) ({@link #root()}) and the checks' own files
- * ({@link #scratch()}: compiler output, process logs, a home for test runs); deleted on close.
+ * A fresh temporary directory holding one project (used by validation, builds and analyses) ({@link
+ * #root()}) and the checks' own files ({@link #scratch()}: compiler output, process logs, a home
+ * for test runs); deleted on close.
  */
 public final class Workspace implements AutoCloseable {
 
