@@ -1,6 +1,9 @@
 package dev.shipyard.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
+import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
+import dev.shipyard.activities.builds.ProjectBuilder;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -115,5 +119,24 @@ class ActivityBeans {
       log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
     }
     return new CapsuleEventActivitiesImpl(jdbc, webhooks);
+  }
+
+  @Bean
+  BuildProjectActivitiesImpl buildProjectActivities(
+      Engines engines, BlobStore blobs, JdbcTemplate jdbc) {
+    return new BuildProjectActivitiesImpl(engines.all(), engines.defaultEngine(), blobs, jdbc);
+  }
+
+  /**
+   * The build step with the worker's {@link ProjectBuilder} (the sandbox's beans provide it);
+   * without one, builds fail at their build step with {@code BUILDER_UNAVAILABLE}.
+   */
+  @Bean
+  BuildStepActivitiesImpl buildStepActivities(
+      ObjectProvider<ProjectBuilder> builder,
+      BlobStore blobs,
+      JdbcTemplate jdbc,
+      TaskEventWriter events) {
+    return new BuildStepActivitiesImpl(builder::getIfAvailable, blobs, jdbc, events);
   }
 }

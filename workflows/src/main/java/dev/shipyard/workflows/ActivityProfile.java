@@ -48,6 +48,27 @@ public enum ActivityProfile {
           .build()),
 
   /**
+   * Sandboxed commands (builds, analyses): up to 30 minutes per attempt, a heartbeat timeout of 2 s
+   * (the sandbox ticks the heartbeat about once a second; the SDK sends at most one heartbeat per
+   * 0.8 x the timeout, so a cancel reaches the step within about 1.6 s plus one tick), and {@code
+   * WAIT_CANCELLATION_COMPLETED}: a cancelled step's workflow goes on only once the activity has
+   * killed its process tree and ended. Up to 3 attempts (a lost worker: another one runs the step
+   * again from its start); typed failures that cannot pass are non-retryable.
+   */
+  SANDBOXED_STEP(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(Duration.ofSeconds(2))
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumAttempts(3)
+                  .build())
+          .build()),
+
+  /**
    * Outgoing events (webhooks): 1 minute per attempt (the HTTP call has its own timeout), 5
    * attempts 2 s, 6 s, 18 s, 54 s apart; a failure never fails the run that emits it.
    */

@@ -16,6 +16,9 @@ public final class TaskQueues {
   /** Capsule generation workflows and their engine steps (plan, generate, refine: LLM calls). */
   public static final String CAPSULES = "shipyard-capsules";
 
+  /** Build workflows (their steps run on {@link #CAPSULES} and {@link #CPU}). */
+  public static final String BUILDS = "shipyard-builds";
+
   /**
    * CPU-heavy steps: validation (compilers, parsers, generated tests) now; builds and analyses
    * next. Its worker runs at most as many activities at once as the machine has cores (default).

@@ -1,5 +1,8 @@
 package dev.shipyard.workflows;
 
+import dev.shipyard.workflows.builds.BuildProjectActivities;
+import dev.shipyard.workflows.builds.BuildStepActivities;
+import dev.shipyard.workflows.builds.BuildWorkflowImpl;
 import dev.shipyard.workflows.capsules.CapsuleEngineActivities;
 import dev.shipyard.workflows.capsules.CapsuleEventActivities;
 import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl;
@@ -43,7 +46,9 @@ public final class WorkerRegistry {
   }
 
   public static final List<WorkflowBinding> WORKFLOWS =
-      List.of(new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES));
+      List.of(
+          new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES),
+          new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -58,7 +63,11 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
           new ActivityBinding(
-              TaskEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING));
+              TaskEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              BuildProjectActivities.class, TaskQueues.CAPSULES, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              BuildStepActivities.class, TaskQueues.CPU, ActivityProfile.SANDBOXED_STEP));
 
   private WorkerRegistry() {}
 

@@ -1,0 +1,206 @@
+package dev.shipyard.activities.builds;
+
+import dev.shipyard.activities.common.StepProgress;
+import dev.shipyard.activities.sandbox.Ticker;
+import dev.shipyard.activities.storage.ProjectFiles;
+import dev.shipyard.activities.tasks.TaskEventWriter;
+import dev.shipyard.activities.validation.Workspace;
+import dev.shipyard.storage.BlobStore;
+import dev.shipyard.workflows.builds.BuildFailure;
+import dev.shipyard.workflows.builds.BuildRequest;
+import dev.shipyard.workflows.builds.BuildResults;
+import dev.shipyard.workflows.builds.BuildStepActivities;
+import dev.shipyard.workflows.builds.PreparedProject;
+import dev.shipyard.workflows.tasks.TaskEvent;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The build step: the capsule's files in a fresh {@link Workspace}, built by the {@link
+ * ProjectBuilder} whose {@link Ticker} is this activity's heartbeat (a cancel throws from the tick;
+ * the sandbox kills the process tree and rethrows), the log stored as {@code
+ * builds/<task_id>/build.log} and the results written to {@code builds.results}, on success, on
+ * failure and on cancellation alike (then with what is known and the log as far as it got).
+ */
+public class BuildStepActivitiesImpl implements BuildStepActivities {
+
+  /** Where the build's progress events fall in the whole build (0 to 100). */
+  static final int FROM = 20;
+
+  static final int TO = 95;
+
+  private final Supplier<ProjectBuilder> builder;
+  private final BlobStore blobs;
+  private final ProjectFiles files;
+  private final JdbcTemplate jdbc;
+  private final TaskEventWriter events;
+
+  /**
+   * @param builder the configured builder, or a supplier of null when none is (the step then fails
+   *     with {@link BuildFailure#BUILDER_UNAVAILABLE})
+   */
+  public BuildStepActivitiesImpl(
+      Supplier<ProjectBuilder> builder,
+      BlobStore blobs,
+      JdbcTemplate jdbc,
+      TaskEventWriter events) {
+    this.builder = builder;
+    this.blobs = blobs;
+    this.files = new ProjectFiles(blobs);
+    this.jdbc = jdbc;
+    this.events = events;
+  }
+
+  public static String logKey(String taskId) {
+    return "builds/" + taskId + "/build.log";
+  }
+
+  @Override
+  public BuildResults run(BuildRequest request, PreparedProject project) {
+    ProjectBuilder projectBuilder = builder.get();
+    if (projectBuilder == null) {
+      throw BuildFailures.of(
+          BuildFailure.BUILDER_UNAVAILABLE, "No project builder is configured on this worker");
+    }
+    String logKey = logKey(request.taskId());
+    Ticker ticker = heartbeat();
+    StepProgress progress = events.progressOf(TaskEvent.BUILD, request.taskId(), FROM, TO);
+    try (Workspace workspace = Workspace.create(files.load(project.manifestKey()))) {
+      BuildReport report;
+      try {
+        report = projectBuilder.build(workspace.root(), progress, ticker);
+      } catch (RuntimeException e) {
+        // Cancelled (the tick threw and the sandbox killed the process tree) or broken: keep what
+        // the builder wrote so far, and what is known, before the step ends.
+        storeLog(logKey, partialLog(workspace, e));
+        write(request.taskId(), partial(project, logKey), logKey);
+        throw BuildFailures.map(e);
+      }
+      storeLog(logKey, report.log());
+      BuildResults results = results(project, report, logKey);
+      write(request.taskId(), results, logKey);
+      ApplicationFailure failure = BuildFailures.of(report);
+      if (failure != null) {
+        throw failure;
+      }
+      return results;
+    }
+  }
+
+  @Override
+  public void recordPartial(String taskId, BuildResults results) {
+    jdbc.update(
+        "UPDATE builds SET results = CAST(? AS jsonb) WHERE task_id = ? AND results IS NULL",
+        BuildResultsJson.write(results),
+        UUID.fromString(taskId));
+  }
+
+  static BuildResults results(PreparedProject project, BuildReport report, String logKey) {
+    List<String> steps = new ArrayList<>();
+    for (BuildReport.Step s : report.steps()) {
+      steps.add(
+          s.name()
+              + ": "
+              + s.outcome()
+              + " ("
+              + s.tool()
+              + ", exit "
+              + s.exitCode()
+              + ", "
+              + s.durationMillis()
+              + " ms)");
+    }
+    return new BuildResults(
+        project.capsuleId(),
+        project.versionId(),
+        project.changedFiles(),
+        report.testsPassed(),
+        report.testsFailed(),
+        report.testCoverage(),
+        report.stack(),
+        steps,
+        report.dependencyNote(),
+        logKey,
+        report.testNames());
+  }
+
+  private static BuildResults partial(PreparedProject project, String logKey) {
+    BuildResults p = BuildResults.partial(project);
+    return new BuildResults(
+        p.capsuleId(),
+        p.versionId(),
+        p.generatedFiles(),
+        null,
+        null,
+        null,
+        p.stack(),
+        List.of(),
+        null,
+        logKey,
+        List.of());
+  }
+
+  private void write(String taskId, BuildResults results, String logKey) {
+    jdbc.update(
+        "UPDATE builds SET results = CAST(? AS jsonb), log_key = ? WHERE task_id = ?",
+        BuildResultsJson.write(results),
+        logKey,
+        UUID.fromString(taskId));
+  }
+
+  private void storeLog(String key, Path log) {
+    if (log == null || !Files.isRegularFile(log)) {
+      storeLog(key, "(the builder wrote no log)\n".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    try (InputStream in = Files.newInputStream(log)) {
+      blobs.put(key, in, Files.size(log), "text/plain; charset=utf-8");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void storeLog(String key, byte[] content) {
+    blobs.put(key, new ByteArrayInputStream(content), content.length, "text/plain; charset=utf-8");
+  }
+
+  /** The log files the builder left in the workspace, then why the step ended. */
+  private static byte[] partialLog(Workspace workspace, RuntimeException e) {
+    StringBuilder text = new StringBuilder();
+    Path base = workspace.root().getParent();
+    try (Stream<Path> walk = Files.walk(base)) {
+      for (Path log : walk.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+        text.append(Files.readString(log, StandardCharsets.UTF_8));
+      }
+    } catch (IOException | UncheckedIOException ignored) {
+      // what could be read is kept
+    }
+    text.append("\n[build step ended early: ").append(e.getClass().getSimpleName()).append("]\n");
+    return text.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The activity's heartbeat as a ticker; outside an activity (unit tests) it never stops. */
+  private static Ticker heartbeat() {
+    ActivityExecutionContext context;
+    try {
+      context = Activity.getExecutionContext();
+    } catch (IllegalStateException e) {
+      return Ticker.NONE;
+    }
+    return context::heartbeat;
+  }
+}
