@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
@@ -33,7 +35,20 @@ public class CredentialCache {
   /** A cached caller, usable until {@code usableUntil} (the credential's expiry, or null). */
   record Entry(Caller caller, Instant usableUntil) {}
 
+  /**
+   * A cache of this instance that holds data of users (the profile read path): dropped for a user
+   * whenever that user changes, and emptied whenever this cache is, so it is never trusted longer
+   * than this one.
+   */
+  public interface UserScoped {
+
+    void userChanged(UUID userId);
+
+    void clear();
+  }
+
   private final Cache<ByteBuffer, Entry> entries;
+  private final List<UserScoped> dependents = new CopyOnWriteArrayList<>();
   private final boolean configured;
   private final Object lock = new Object();
   private long generation;
@@ -57,6 +72,11 @@ public class CredentialCache {
   /** The key of a credential: its digest, so no credential is held in memory. */
   static ByteBuffer key(String credential) {
     return ByteBuffer.wrap(Secrets.digest(credential));
+  }
+
+  /** Registers a cache that must forget a user's data when the user changes. */
+  public void register(UserScoped dependent) {
+    dependents.add(dependent);
   }
 
   /** The cached caller for this key, if any and still usable at {@code now}. */
@@ -107,6 +127,15 @@ public class CredentialCache {
   /** A user's role, state, name or password changed: every credential of theirs is looked up. */
   public void userChanged(UUID userId) {
     drop(caller -> userId.equals(caller.userId()));
+    profileChanged(userId);
+  }
+
+  /**
+   * Only what a user's profile shows changed (email, last login): credentials stay, the caches of
+   * user data forget the user.
+   */
+  public void profileChanged(UUID userId) {
+    dependents.forEach(d -> d.userChanged(userId));
   }
 
   /** An API key was revoked or changed. */
@@ -131,6 +160,7 @@ public class CredentialCache {
       case "session" -> sessionEnded(id);
       case "user" -> userChanged(id);
       case "key" -> apiKeyChanged(id);
+      case "profile" -> profileChanged(id);
       default -> clear();
     }
   }
@@ -149,6 +179,7 @@ public class CredentialCache {
 
   void clear() {
     drop(caller -> true);
+    dependents.forEach(UserScoped::clear);
   }
 
   private void drop(Predicate<Caller> affected) {
