@@ -7,6 +7,7 @@ import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.ratelimit.RateClass;
 import dev.shipyard.api.ratelimit.RateLimit;
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.security.Secrets;
 import dev.shipyard.api.web.Message;
 import dev.shipyard.workflows.builds.BuildRequest;
 import dev.shipyard.workflows.builds.BuildStatus;
@@ -224,7 +225,7 @@ class BuildsController {
       }
     }
     return new BuildRequest(
-        UUID.randomUUID().toString(),
+        Secrets.uuid().toString(),
         caller.tenantId(),
         caller.userId().toString(),
         caller.username(),
