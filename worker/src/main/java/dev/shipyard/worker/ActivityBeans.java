@@ -2,6 +2,7 @@ package dev.shipyard.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
+import dev.shipyard.activities.builds.BuildRecordActivitiesImpl;
 import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
 import dev.shipyard.activities.builds.ProjectBuilder;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
@@ -138,5 +139,10 @@ class ActivityBeans {
       JdbcTemplate jdbc,
       TaskEventWriter events) {
     return new BuildStepActivitiesImpl(builder::getIfAvailable, blobs, jdbc, events);
+  }
+
+  @Bean
+  BuildRecordActivitiesImpl buildRecordActivities(JdbcTemplate jdbc) {
+    return new BuildRecordActivitiesImpl(jdbc);
   }
 }

@@ -1,6 +1,7 @@
 package dev.shipyard.workflows;
 
 import dev.shipyard.workflows.builds.BuildProjectActivities;
+import dev.shipyard.workflows.builds.BuildRecordActivities;
 import dev.shipyard.workflows.builds.BuildStepActivities;
 import dev.shipyard.workflows.builds.BuildWorkflowImpl;
 import dev.shipyard.workflows.capsules.CapsuleEngineActivities;
@@ -67,7 +68,9 @@ public final class WorkerRegistry {
           new ActivityBinding(
               BuildProjectActivities.class, TaskQueues.CAPSULES, ActivityProfile.LONG_STEP),
           new ActivityBinding(
-              BuildStepActivities.class, TaskQueues.CPU, ActivityProfile.SANDBOXED_STEP));
+              BuildStepActivities.class, TaskQueues.CPU, ActivityProfile.SANDBOXED_STEP),
+          new ActivityBinding(
+              BuildRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING));
 
   private WorkerRegistry() {}
 

@@ -78,6 +78,7 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
     }
     String logKey = logKey(request.taskId());
     Ticker ticker = heartbeat();
+    ticker.tick("preparing the workspace"); // at once: the heartbeat timeout is short
     StepProgress progress = events.progressOf(TaskEvent.BUILD, request.taskId(), FROM, TO);
     try (Workspace workspace = Workspace.create(files.load(project.manifestKey()))) {
       BuildReport report;
@@ -90,6 +91,7 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
         write(request.taskId(), partial(project, logKey), logKey);
         throw BuildFailures.map(e);
       }
+      ticker.tick("storing the log");
       storeLog(logKey, report.log());
       BuildResults results = results(project, report, logKey);
       write(request.taskId(), results, logKey);
@@ -99,14 +101,6 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
       }
       return results;
     }
-  }
-
-  @Override
-  public void recordPartial(String taskId, BuildResults results) {
-    jdbc.update(
-        "UPDATE builds SET results = CAST(? AS jsonb) WHERE task_id = ? AND results IS NULL",
-        BuildResultsJson.write(results),
-        UUID.fromString(taskId));
   }
 
   static BuildResults results(PreparedProject project, BuildReport report, String logKey) {

@@ -2,15 +2,23 @@ package dev.shipyard.standalone.capsules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
+import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.standalone.LocalPlatform;
+import dev.shipyard.standalone.builds.PytestBuilder;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.WorkerRegistry;
+import dev.shipyard.workflows.builds.BuildProjectActivities;
+import dev.shipyard.workflows.builds.BuildRequest;
+import dev.shipyard.workflows.builds.BuildStepActivities;
+import dev.shipyard.workflows.builds.PreparedProject;
 import dev.shipyard.workflows.capsules.CapsuleEngineActivities;
 import dev.shipyard.workflows.capsules.CapsuleStorageActivities;
 import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
@@ -91,6 +99,42 @@ class LongActivityHeartbeatTest {
         CapsuleStorageActivities.class,
         "store",
         () -> storage.store(request, plan, files, report, List.<Iteration>of()));
+
+    // Builds: the project step (generation) and the build step (a real pytest run, whose
+    // generated tests may fail on Debian's FastAPI: the step's heartbeats are what counts here).
+    env.registerActivitiesImplementations(
+        new BuildProjectActivitiesImpl(
+            List.of(new OfflineEngine()), OfflineEngine.NAME, blobs, jdbc),
+        new BuildStepActivitiesImpl(
+            PytestBuilder::new,
+            blobs,
+            jdbc,
+            new TaskEventWriter(jdbc, new com.fasterxml.jackson.databind.ObjectMapper())));
+    BuildProjectActivities project = stub(BuildProjectActivities.class);
+    BuildStepActivities step = stub(BuildStepActivities.class);
+    Map<String, Object> user = jdbc.queryForMap("SELECT id, tenant_id FROM users LIMIT 1");
+    BuildRequest build =
+        new BuildRequest(
+            java.util.UUID.randomUUID().toString(),
+            (String) user.get("tenant_id"),
+            user.get("id").toString(),
+            "heartbeat",
+            "heartbeat-build",
+            "Create a FastAPI service for products",
+            Map.of("framework", "fastapi"),
+            null);
+    PreparedProject prepared =
+        run(BuildProjectActivities.class, "prepare", () -> project.prepare(build));
+    run(
+        BuildStepActivities.class,
+        "run",
+        () -> {
+          try {
+            return step.run(build, prepared);
+          } catch (io.temporal.failure.ActivityFailure failedTests) {
+            return null;
+          }
+        });
 
     assertThat(silentLongMethods())
         .as("long-profile activity methods without a heartbeat")

@@ -15,10 +15,4 @@ public interface BuildStepActivities {
    * then with what is known) and the log blob.
    */
   BuildResults run(BuildRequest request, PreparedProject project);
-
-  /**
-   * Writes {@code results} to the build's row unless results are already there (the workflow's
-   * partial results of a build that ended before or without its build step).
-   */
-  void recordPartial(String taskId, BuildResults results);
 }

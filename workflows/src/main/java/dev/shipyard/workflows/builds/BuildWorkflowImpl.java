@@ -35,6 +35,10 @@ public class BuildWorkflowImpl implements BuildWorkflow {
       Workflow.newActivityStub(
           BuildStepActivities.class, WorkerRegistry.options(BuildStepActivities.class));
 
+  private final BuildRecordActivities records =
+      Workflow.newActivityStub(
+          BuildRecordActivities.class, WorkerRegistry.options(BuildRecordActivities.class));
+
   private final TaskEventActivities events =
       Workflow.newActivityStub(
           TaskEventActivities.class, WorkerRegistry.options(TaskEventActivities.class));
@@ -86,7 +90,7 @@ public class BuildWorkflowImpl implements BuildWorkflow {
       String error = step + " failed: " + failureMessage(e);
       Workflow.newDetachedCancellationScope(
               () -> {
-                steps.recordPartial(request.taskId(), BuildResults.partial(prepared));
+                records.recordPartial(request.taskId(), BuildResults.partial(prepared));
                 finish(BuildStatus.FAILED, error, error, null);
               })
           .run();
@@ -125,7 +129,7 @@ public class BuildWorkflowImpl implements BuildWorkflow {
     BuildResults partial = BuildResults.partial(prepared);
     Workflow.newDetachedCancellationScope(
             () -> {
-              steps.recordPartial(request.taskId(), partial);
+              records.recordPartial(request.taskId(), partial);
               finish(BuildStatus.CANCELLED, reason, reason, null);
             })
         .run();

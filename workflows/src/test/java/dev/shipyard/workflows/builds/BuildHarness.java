@@ -95,6 +95,10 @@ final class BuildHarness {
     return mockOf(BuildStepActivities.class);
   }
 
+  BuildRecordActivities records() {
+    return mockOf(BuildRecordActivities.class);
+  }
+
   TaskEventActivities events() {
     return mockOf(TaskEventActivities.class);
   }

@@ -90,7 +90,7 @@ class BuildWorkflowTest {
     assertThat(h.events(TaskEvent.ERROR))
         .singleElement()
         .satisfies(e -> assertThat(e.status()).isEqualTo("failed"));
-    verify(h.steps()).recordPartial(eq(outcome.request().taskId()), any());
+    verify(h.records()).recordPartial(eq(outcome.request().taskId()), any());
     assertThat(h.events(TaskEvent.COMPLETION)).isEmpty();
   }
 
