@@ -60,8 +60,11 @@ class CapsuleStore {
    */
   private final ObjectMapper workerJson;
 
-  CapsuleStore(DatabaseClient db, ObjectMapper json, WorkflowRuns runs) {
+  private final FinishedCapsules finished;
+
+  CapsuleStore(DatabaseClient db, ObjectMapper json, WorkflowRuns runs, FinishedCapsules finished) {
     this.db = db;
+    this.finished = finished;
     this.json = json;
     this.runs = runs;
     this.workerJson =
@@ -140,8 +143,15 @@ class CapsuleStore {
           + " preview, NULL::jsonb AS iterations, refinement_iterations, workflow_id, created_at,"
           + " updated_at";
 
-  /** What {@code GET /capsule/{id}} shows of a visible capsule: {@link #DETAIL_COLUMNS}. */
+  /**
+   * What {@code GET /capsule/{id}} shows of a visible capsule: {@link #DETAIL_COLUMNS}, from memory
+   * for a finished capsule ({@link FinishedCapsules}).
+   */
   Mono<CapsuleRecord> requireDetails(Caller caller, String id) {
+    return finished.get(caller, id, () -> readDetails(caller, id));
+  }
+
+  private Mono<CapsuleRecord> readDetails(Caller caller, String id) {
     return bindScope(
             db.sql(
                 "SELECT "

@@ -36,19 +36,26 @@ public class CredentialCache {
   record Entry(Caller caller, Instant usableUntil) {}
 
   /**
-   * A cache of this instance that holds data of users (the profile read path): dropped for a user
-   * whenever that user changes, and emptied whenever this cache is, so it is never trusted longer
-   * than this one.
+   * Another read cache of this instance (profiles, finished capsules) that is trusted exactly as
+   * far as this one: used only while this instance listens for changes ({@link #active()}), emptied
+   * whenever this cache is, and told of every change announced on channel {@code shipyard_identity}
+   * (or made by a writer on this instance): {@code kind} is {@code user}, {@code profile}, {@code
+   * capsule}, ...; {@code id} the changed row's ID. Kinds it does not hold are ignored.
    */
-  public interface UserScoped {
+  public interface Dependent {
 
-    void userChanged(UUID userId);
+    /**
+     * Whether this cache holds rows of {@code kind} (a notification of no known kind empties all).
+     */
+    boolean holds(String kind);
+
+    void changed(String kind, String id);
 
     void clear();
   }
 
   private final Cache<ByteBuffer, Entry> entries;
-  private final List<UserScoped> dependents = new CopyOnWriteArrayList<>();
+  private final List<Dependent> dependents = new CopyOnWriteArrayList<>();
   private final boolean configured;
   private final Object lock = new Object();
   private long generation;
@@ -74,8 +81,8 @@ public class CredentialCache {
     return ByteBuffer.wrap(Secrets.digest(credential));
   }
 
-  /** Registers a cache that must forget a user's data when the user changes. */
-  public void register(UserScoped dependent) {
+  /** Registers a cache that must forget what changed. */
+  public void register(Dependent dependent) {
     dependents.add(dependent);
   }
 
@@ -135,7 +142,12 @@ public class CredentialCache {
    * user data forget the user.
    */
   public void profileChanged(UUID userId) {
-    dependents.forEach(d -> d.userChanged(userId));
+    changed("profile", userId.toString());
+  }
+
+  /** A row another cache may hold changed (on this instance: its writer calls this at once). */
+  public void changed(String kind, String id) {
+    dependents.forEach(d -> d.changed(kind, id));
   }
 
   /** An API key was revoked or changed. */
@@ -143,25 +155,40 @@ public class CredentialCache {
     drop(caller -> keyId.equals(caller.apiKeyId()));
   }
 
-  /** Applies one notification of channel {@code shipyard_identity}: {@code kind:uuid}. */
+  /**
+   * Applies one notification of channel {@code shipyard_identity}: {@code kind:id}. Identity kinds
+   * ({@code session}, {@code user}, {@code key}, {@code profile}) carry a UUID; other kinds (such
+   * as {@code capsule}) go to the dependent caches as they are. Anything unreadable empties every
+   * cache.
+   */
   void apply(String change) {
     int colon = change == null ? -1 : change.indexOf(':');
-    UUID id;
-    try {
-      id = colon < 0 ? null : UUID.fromString(change.substring(colon + 1));
-    } catch (IllegalArgumentException e) {
-      id = null;
-    }
-    if (id == null) {
+    if (colon < 0) {
       clear();
       return;
     }
-    switch (change.substring(0, colon)) {
+    String kind = change.substring(0, colon);
+    String raw = change.substring(colon + 1);
+    if (!List.of("session", "user", "key", "profile").contains(kind)) {
+      if (dependents.stream().anyMatch(d -> d.holds(kind))) {
+        changed(kind, raw);
+      } else {
+        clear();
+      }
+      return;
+    }
+    UUID id;
+    try {
+      id = UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      clear();
+      return;
+    }
+    switch (kind) {
       case "session" -> sessionEnded(id);
       case "user" -> userChanged(id);
       case "key" -> apiKeyChanged(id);
-      case "profile" -> profileChanged(id);
-      default -> clear();
+      default -> profileChanged(id);
     }
   }
 
@@ -179,7 +206,7 @@ public class CredentialCache {
 
   void clear() {
     drop(caller -> true);
-    dependents.forEach(UserScoped::clear);
+    dependents.forEach(Dependent::clear);
   }
 
   private void drop(Predicate<Caller> affected) {

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * answer.
  */
 @Component
-class ProfileCache implements CredentialCache.UserScoped {
+class ProfileCache implements CredentialCache.Dependent {
 
   private final Cache<UUID, Profile> entries;
   private final CredentialCache credentials;
@@ -63,10 +63,18 @@ class ProfileCache implements CredentialCache.UserScoped {
   }
 
   @Override
-  public void userChanged(UUID userId) {
+  public boolean holds(String kind) {
+    return kind.equals("user") || kind.equals("profile");
+  }
+
+  @Override
+  public void changed(String kind, String id) {
+    if (!holds(kind)) {
+      return;
+    }
     synchronized (lock) {
       generation++;
-      entries.invalidate(userId);
+      entries.invalidate(UUID.fromString(id));
     }
   }
 
