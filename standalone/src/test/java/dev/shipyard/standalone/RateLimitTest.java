@@ -106,7 +106,8 @@ class RateLimitTest {
 
     for (int i = 1; i <= 3; i++) {
       long before = Instant.now().getEpochSecond();
-      EntityExchangeResult<Map<String, Object>> ok = get(api, "/api/build/no-such-build", null);
+      EntityExchangeResult<Map<String, Object>> ok =
+          get(api, "/api/build/no-such-build/route", null);
       assertCounted(ok, 404, 3, 3 - i);
       // Full again once the i spent tokens are back: i * 20 minutes from now.
       assertThat(header(ok, RESET))
@@ -119,7 +120,8 @@ class RateLimitTest {
       assertThat(probe.getResponseHeaders().getFirst(LIMIT)).as(free).isNull();
     }
 
-    EntityExchangeResult<Map<String, Object>> builds = get(api, "/api/build/no-such-build", null);
+    EntityExchangeResult<Map<String, Object>> builds =
+        get(api, "/api/build/no-such-build/route", null);
     assertRefused(builds, 3);
     assertThat(builds.getResponseBody())
         .containsOnlyKeys("error", "detail", "status_code", "timestamp")

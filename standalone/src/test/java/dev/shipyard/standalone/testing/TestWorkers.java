@@ -1,11 +1,16 @@
 package dev.shipyard.standalone.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
+import dev.shipyard.activities.builds.BuildRecordActivitiesImpl;
+import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.storage.BlobStore;
@@ -56,7 +61,8 @@ public final class TestWorkers {
 
   /**
    * Registers the real capsule activities around one {@code engine} and {@code validator} (webhooks
-   * unsigned), on {@code blobs} and {@code jdbc}, plus the real projection.
+   * unsigned), on {@code blobs} and {@code jdbc}, plus the real projection, task events and build
+   * activities (without a project builder).
    */
   public static void registerCapsules(
       TestWorkflowEnvironment env,
@@ -71,7 +77,12 @@ public final class TestWorkers {
             new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
             new CapsuleStorageActivitiesImpl(blobs, jdbc),
             new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
-            new JdbcProjectionActivities(jdbc)));
+            new JdbcProjectionActivities(jdbc),
+            new TaskEventWriter(jdbc, new ObjectMapper()),
+            new BuildProjectActivitiesImpl(List.of(engine), engine.name(), blobs, jdbc),
+            new BuildStepActivitiesImpl(
+                () -> null, blobs, jdbc, new TaskEventWriter(jdbc, new ObjectMapper())),
+            new BuildRecordActivitiesImpl(jdbc)));
   }
 
   /** A capsule's status as the API shows it, from its run in {@code workflow_runs}. */
