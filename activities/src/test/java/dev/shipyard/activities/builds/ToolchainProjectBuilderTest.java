@@ -1,0 +1,200 @@
+package dev.shipyard.activities.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shipyard.activities.codegen.GenerationSpec;
+import dev.shipyard.activities.codegen.SourceFile;
+import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.sandbox.LocalSandbox;
+import dev.shipyard.activities.sandbox.Ticker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real builds in the real sandbox: projects of the offline engine (Python, Node) and a small Maven
+ * project (JUnit only: the generated Spring Boot project would download Spring Boot's dependency
+ * tree first) are built, their tests run, and the reports are read back. Needs python3 with pytest,
+ * FastAPI, httpx and coverage (Debian's packages), node with npm and the npm registry, mvn and
+ * Maven Central; {@code .ci/run} installs the packages.
+ */
+class ToolchainProjectBuilderTest {
+
+  /** Kept between runs (under target/), so Maven downloads its plugins once. */
+  private static final Path MAVEN_REPOSITORY =
+      Path.of("target", "build-maven-repository").toAbsolutePath();
+
+  @TempDir Path workspace;
+  @TempDir Path data;
+
+  private final OfflineEngine engine = new OfflineEngine();
+  private final List<String> progress = new ArrayList<>();
+
+  private ToolchainProjectBuilder builder(BuildSettings settings) {
+    LocalSandbox sandbox =
+        LocalSandbox.detect(
+            LocalSandbox.Settings.defaults().withSharedPaths(List.of(settings.mavenRepository())));
+    return new ToolchainProjectBuilder(sandbox, settings);
+  }
+
+  private BuildSettings settings() throws IOException {
+    Files.createDirectories(MAVEN_REPOSITORY);
+    return BuildSettings.defaults(data).withMavenRepository(MAVEN_REPOSITORY);
+  }
+
+  private BuildReport build(BuildSettings settings) {
+    return builder(settings)
+        .build(
+            workspace, (step, percent, message) -> progress.add(percent + " " + step), Ticker.NONE);
+  }
+
+  private void generate(Map<String, String> constraints, String description) throws IOException {
+    GenerationSpec spec =
+        new GenerationSpec(
+            description,
+            "Must include authentication, CRUD operations, and Docker deployment",
+            constraints);
+    write(engine.generate(engine.plan(spec), spec));
+  }
+
+  private void write(List<SourceFile> files) throws IOException {
+    for (SourceFile file : files) {
+      Path target = workspace.resolve(file.path());
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, file.content(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String log(BuildReport report) throws IOException {
+    return Files.readString(report.log(), StandardCharsets.UTF_8);
+  }
+
+  private void assertProgressIncreases() {
+    List<Integer> percents = progress.stream().map(p -> Integer.parseInt(p.split(" ")[0])).toList();
+    assertThat(percents).isSorted().last().isEqualTo(100);
+  }
+
+  @Test
+  void buildsTheGeneratedFastApiProjectWithTheWorkersPython() throws IOException {
+    generate(
+        Map.of("language", "python", "framework", "fastapi", "database", "postgresql"),
+        "Create a FastAPI microservice for user management");
+
+    BuildReport report = build(settings());
+    String log = log(report);
+
+    assertThat(report.stack()).isEqualTo("python");
+    assertThat(report.steps()).allMatch(BuildReport.Step::succeeded);
+    assertThat(report.testsPassed()).as(log).isGreaterThan(10);
+    assertThat(report.testsFailed()).as(log).isZero();
+    assertThat(report.testNames()).contains("test_create_read_update_delete");
+    assertThat(report.testCoverage()).isNotNull().isBetween(50.0, 100.0);
+    assertThat(log)
+        .contains("==> [1] Checking dependencies", "==> [2] Running tests")
+        .contains("test_create_read_update_delete PASSED")
+        .contains("PASSED  test_rejects_a_malformed_username");
+    // Debian has no psycopg for the PostgreSQL driver: said, not hidden.
+    assertThat(report.dependenciesInstalled()).isFalse();
+    assertThat(report.dependencyNote()).contains("psycopg", "no BUILD_PIP_INDEX_URL");
+    assertThat(report.log().startsWith(workspace)).as("the log is outside the workspace").isFalse();
+    assertProgressIncreases();
+  }
+
+  @Test
+  void aFailingTestFailsTheBuild() throws IOException {
+    write(
+        List.of(
+            new SourceFile("app.py", "def add(a, b):\n    return a + b\n"),
+            new SourceFile(
+                "tests/test_app.py",
+                "from app import add\n\n\ndef test_adds():\n    assert add(1, 2) == 3\n\n\n"
+                    + "def test_wrong_on_purpose():\n    assert add(1, 1) == 3\n")));
+
+    BuildReport report = build(settings());
+
+    assertThat(report.testsPassed()).isEqualTo(1);
+    assertThat(report.testsFailed()).isEqualTo(1);
+    assertThat(report.succeeded()).isFalse();
+    assertThat(report.dependenciesInstalled()).isTrue();
+    assertThat(log(report)).contains("FAILED  test_wrong_on_purpose", "PASSED  test_adds");
+  }
+
+  @Test
+  void aMissingToolchainIsANotFoundStepNamingIt() throws IOException {
+    write(List.of(new SourceFile("app.py", "print('hi')\n")));
+
+    BuildReport report = build(settings().withPath(""));
+
+    assertThat(report.succeeded()).isFalse();
+    assertThat(report.steps())
+        .singleElement()
+        .satisfies(
+            step -> {
+              assertThat(step.outcome()).isEqualTo("not_found");
+              assertThat(step.tool()).isEqualTo("python3");
+              assertThat(step.succeeded()).isFalse();
+            });
+    assertThat(report.dependencyNote()).contains("python3 not found");
+    assertThat(log(report)).contains("python3: not found");
+  }
+
+  @Test
+  void buildsTheGeneratedExpressProjectWithNpmAndNode() throws IOException {
+    generate(
+        Map.of("language", "javascript", "framework", "express"),
+        "Create an Express microservice for user management");
+
+    BuildReport report = build(settings());
+    String log = log(report);
+
+    assertThat(report.stack()).isEqualTo("node");
+    assertThat(report.steps()).as(log).allMatch(BuildReport.Step::succeeded);
+    assertThat(report.dependenciesInstalled()).isTrue();
+    assertThat(report.testsPassed()).as(log).isGreaterThan(5);
+    assertThat(report.testsFailed()).isZero();
+    assertThat(report.testCoverage()).isNotNull().isBetween(50.0, 100.0);
+    assertThat(log).contains("==> [1] Installing dependencies: npm install", "all files");
+    assertThat(report.testNames()).isNotEmpty();
+    assertThat(log).contains(report.testNames().get(0));
+    assertProgressIncreases();
+  }
+
+  @Test
+  void buildsAMavenProjectWithJacoco() throws IOException {
+    write(
+        List.of(
+            new SourceFile("pom.xml", MavenFixture.POM),
+            new SourceFile("src/main/java/demo/Calculator.java", MavenFixture.MAIN),
+            new SourceFile("src/test/java/demo/CalculatorTest.java", MavenFixture.TEST)));
+
+    BuildReport report = build(settings());
+    String log = log(report);
+
+    assertThat(report.stack()).isEqualTo("java-maven");
+    assertThat(report.steps()).as(log).allMatch(BuildReport.Step::succeeded);
+    assertThat(report.steps().get(1).name()).isEqualTo("Running tests");
+    assertThat(report.testsPassed()).as(log).isEqualTo(2);
+    assertThat(report.testNames()).contains("CalculatorTest.adds", "CalculatorTest.subtracts");
+    // 3 of 7 lines: the class, add and subtract ran; multiply's 4 lines did not.
+    assertThat(report.testCoverage()).isEqualTo(42.86);
+    assertThat(log).contains(" -o ", "PASSED  CalculatorTest.adds");
+    assertProgressIncreases();
+  }
+
+  @Test
+  void detectsTheStackFromTheFiles() throws IOException {
+    assertThat(ToolchainProjectBuilder.detectStack(workspace)).isEqualTo("unknown");
+    Files.writeString(workspace.resolve("main.py"), "");
+    assertThat(ToolchainProjectBuilder.detectStack(workspace)).isEqualTo("python");
+    Files.writeString(workspace.resolve("package.json"), "{}");
+    assertThat(ToolchainProjectBuilder.detectStack(workspace)).isEqualTo("node");
+    Files.writeString(workspace.resolve("pom.xml"), "<project/>");
+    assertThat(ToolchainProjectBuilder.detectStack(workspace)).isEqualTo("java-maven");
+  }
+}
