@@ -71,6 +71,8 @@ public final class KubernetesJobSandbox implements Sandbox {
    * @param workspaceRoot where that claim is mounted in the worker (and in the Jobs)
    * @param cpuLimit CPU cores of a Job, e.g. {@code 2} or {@code 500m}
    * @param pollInterval how often the Job is looked at (and the ticker called)
+   * @param sharedPaths directories on the same claim mounted read-write into every Job at their
+   *     path (the shared Maven repository); each must be under {@code workspaceRoot}
    */
   public record Settings(
       String namespace,
@@ -78,9 +80,20 @@ public final class KubernetesJobSandbox implements Sandbox {
       String workspaceClaim,
       Path workspaceRoot,
       String cpuLimit,
-      Duration pollInterval) {
+      Duration pollInterval,
+      List<Path> sharedPaths) {
 
     public Settings {
+      sharedPaths = List.copyOf(sharedPaths);
+      for (Path shared : sharedPaths) {
+        if (!shared
+            .toAbsolutePath()
+            .normalize()
+            .startsWith(workspaceRoot.toAbsolutePath().normalize())) {
+          throw new IllegalArgumentException(
+              shared + " is not on the shared workspace volume " + workspaceRoot);
+        }
+      }
       Objects.requireNonNull(namespace, "namespace");
       images = Map.copyOf(images);
       Objects.requireNonNull(workspaceClaim, "workspaceClaim");
@@ -259,6 +272,7 @@ public final class KubernetesJobSandbox implements Sandbox {
         .withName("tmp")
         .withMountPath("/tmp")
         .endVolumeMount()
+        .addAllToVolumeMounts(sharedMounts())
         .endContainer()
         .addNewVolume()
         .withName("workspace")
@@ -275,6 +289,21 @@ public final class KubernetesJobSandbox implements Sandbox {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  private List<io.fabric8.kubernetes.api.model.VolumeMount> sharedMounts() {
+    Path root = settings.workspaceRoot().toAbsolutePath().normalize();
+    List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
+    for (Path shared : settings.sharedPaths()) {
+      Path path = shared.toAbsolutePath().normalize();
+      mounts.add(
+          new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+              .withName("workspace")
+              .withMountPath(path.toString())
+              .withSubPath(root.relativize(path).toString())
+              .build());
+    }
+    return mounts;
   }
 
   private record Ending(SandboxResult.Outcome outcome, int exitCode) {}

@@ -60,7 +60,8 @@ class KubernetesJobSandboxTest {
             "shipyard-workspaces",
             root,
             "2",
-            Duration.ofMillis(50)));
+            Duration.ofMillis(50),
+            List.of(root.resolve(".maven-repository"))));
   }
 
   private SandboxCommand command(Path workspace, boolean network) {
@@ -158,6 +159,11 @@ class KubernetesJobSandboxTest {
             m ->
                 m.getMountPath().equals(workspace.toString())
                     && m.getSubPath().equals("build-1/project"));
+    assertThat(container.getVolumeMounts())
+        .anyMatch(
+            m ->
+                m.getMountPath().equals(root.resolve(".maven-repository").toString())
+                    && m.getSubPath().equals(".maven-repository"));
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(pod.getVolumes())
         .anyMatch(
