@@ -112,6 +112,13 @@ public final class LocalSandbox implements Sandbox {
    * prlimit only. Fails when prlimit itself is missing (no limits at all would be a lie).
    */
   public static LocalSandbox detect(Settings settings) {
+    for (Path shared : settings.sharedPaths()) {
+      try {
+        Files.createDirectories(shared);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create the shared directory " + shared, e);
+      }
+    }
     String prlimit = Executables.find(settings.prlimit(), System.getenv("PATH"));
     if (prlimit == null) {
       throw new IllegalStateException(
@@ -153,16 +160,22 @@ public final class LocalSandbox implements Sandbox {
         return false;
       }
       command.add(trueProgram);
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getOutputStream().close();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly();
+        log.warn("bwrap probe did not finish within 20 s");
         return false;
       }
-      return process.exitValue() == 0;
+      if (process.exitValue() != 0) {
+        byte[] said = process.getInputStream().readNBytes(2000);
+        log.warn(
+            "bwrap probe exited {}: {}",
+            process.exitValue(),
+            new String(said, StandardCharsets.UTF_8).strip());
+        return false;
+      }
+      return true;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
