@@ -343,13 +343,18 @@ public final class LocalSandbox implements Sandbox {
       if (!path.isAbsolute()) {
         path = command.workspace().resolve(path);
       }
-      return Files.isExecutable(path) && visible(path) ? path.toString() : null;
+      return Files.isExecutable(path) && visible(path, command.workspace())
+          ? path.toString()
+          : null;
     }
-    String found = Executables.find(program, command.environment().get("PATH"), this::visible);
-    return found;
+    return Executables.find(
+        program, command.environment().get("PATH"), p -> visible(p, command.workspace()));
   }
 
-  private boolean visible(Path path) {
+  /**
+   * Whether {@code path} is inside the sandbox: a system directory, a bound one or the workspace.
+   */
+  private boolean visible(Path path, Path workspace) {
     if (isolation == Isolation.PRLIMIT_ONLY) {
       return true;
     }
@@ -365,6 +370,7 @@ public final class LocalSandbox implements Sandbox {
     }
     roots.addAll(settings.readOnlyPaths());
     roots.addAll(settings.sharedPaths());
+    roots.add(workspace);
     for (Path root : roots) {
       try {
         if (Files.exists(root) && real.startsWith(root.toRealPath())) {

@@ -205,6 +205,32 @@ class LocalSandboxTest {
   }
 
   @Test
+  void aProgramOfTheWorkspaceRunsButOneOutsideTheSandboxIsNotFound(@TempDir Path outside)
+      throws IOException {
+    for (Path directory : List.of(workspace, outside)) {
+      Path script = directory.resolve("tool.sh");
+      Files.writeString(script, "#!/bin/sh\necho tool ran\n");
+      script.toFile().setExecutable(true);
+    }
+    SandboxCommand inside =
+        new SandboxCommand(
+            List.of("./tool.sh"), workspace, ENV, false, LIMITS, logs.resolve("out.log"));
+    SandboxCommand hidden =
+        new SandboxCommand(
+            List.of(outside.resolve("tool.sh").toString()),
+            workspace,
+            ENV,
+            false,
+            LIMITS,
+            logs.resolve("hidden.log"));
+
+    assertThat(sandbox.run(inside, Ticker.NONE).succeeded()).as(log()).isTrue();
+    assertThat(log()).contains("tool ran");
+    assertThat(sandbox.run(hidden, Ticker.NONE).outcome())
+        .isEqualTo(SandboxResult.Outcome.NOT_FOUND);
+  }
+
+  @Test
   void aMissingProgramIsNotFound() throws IOException {
     SandboxCommand command =
         new SandboxCommand(
