@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real builds in the real sandbox: projects of the offline engine (Python, Node) and a small Maven
- * project (JUnit only: the generated Spring Boot project would download Spring Boot's dependency
- * tree first) are built, their tests run, and the reports are read back. Needs python3 with pytest,
- * FastAPI, httpx and coverage (Debian's packages), node with npm and the npm registry, mvn and
- * Maven Central; {@code .ci/run} installs the packages.
+ * Real builds in the real sandbox: projects of the offline engine (Python, Node, Java with Spring
+ * Boot) and a small JUnit-only Maven project (its coverage known exactly) are built, their tests
+ * run, and the reports are read back. Needs python3 with pytest, FastAPI, httpx and coverage
+ * (Debian's packages), node with npm and the npm registry, mvn and Maven Central; {@code .ci/run}
+ * installs the packages.
  */
 class ToolchainProjectBuilderTest {
 
@@ -162,6 +162,26 @@ class ToolchainProjectBuilderTest {
     assertThat(log).contains("==> [1] Installing dependencies: npm install", "all files");
     assertThat(report.testNames()).isNotEmpty();
     assertThat(log).contains(report.testNames().get(0));
+    assertProgressIncreases();
+  }
+
+  /** About 90 s with an empty repository here: 35 s of downloads, then the tests offline. */
+  @Test
+  void buildsTheGeneratedSpringBootProjectWithMaven() throws IOException {
+    generate(
+        Map.of("language", "java", "framework", "spring-boot"),
+        "Create a Spring Boot microservice for user management");
+
+    BuildReport report = build(settings());
+    String log = log(report);
+
+    assertThat(report.stack()).isEqualTo("java-maven");
+    assertThat(report.steps()).as(log).allMatch(BuildReport.Step::succeeded);
+    assertThat(report.dependenciesInstalled()).isTrue();
+    assertThat(report.testsPassed()).as(log).isGreaterThan(10);
+    assertThat(report.testsFailed()).isZero();
+    assertThat(report.testCoverage()).isNotNull().isBetween(50.0, 100.0);
+    assertThat(log).contains("PASSED  " + report.testNames().get(0), "Tests run:");
     assertProgressIncreases();
   }
 
