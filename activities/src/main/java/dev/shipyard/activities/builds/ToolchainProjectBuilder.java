@@ -343,7 +343,7 @@ public final class ToolchainProjectBuilder implements ProjectBuilder {
         run.step(
             "Checking dependencies",
             30,
-            python,
+            settings.python(),
             List.of(python, "-I", "-c", PYTHON_CHECK, check.toString()),
             environment,
             false);
@@ -401,14 +401,14 @@ public final class ToolchainProjectBuilder implements ProjectBuilder {
       run.line("coverage.py is not installed: the tests run without coverage");
     }
     test.addAll(pytest);
-    run.step("Running tests", 60, python, test, environment, false);
+    run.step("Running tests", 60, settings.python(), test, environment, false);
     Double coverage = null;
     if (hasCoverage) {
       Path json = run.own().resolve("reports/coverage.json");
       run.step(
           "Measuring coverage",
           90,
-          python,
+          settings.python(),
           List.of(python, "-m", "coverage", "json", "-o", json.toString()),
           environment,
           false);

@@ -413,12 +413,13 @@ public final class LocalSandbox implements Sandbox {
         args.addAll(List.of("--ro-bind", system, system));
       }
     }
+    // The fresh /tmp before the binds: a bound directory under /tmp stays visible.
+    args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
     for (Path path : settings.readOnlyPaths()) {
       if (Files.exists(path)) {
         args.addAll(List.of("--ro-bind", path.toString(), path.toString()));
       }
     }
-    args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
     for (Path path : settings.sharedPaths()) {
       args.addAll(List.of("--bind", path.toString(), path.toString()));
     }

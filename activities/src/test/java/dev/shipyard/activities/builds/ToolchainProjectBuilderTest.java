@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shipyard.activities.codegen.GenerationSpec;
 import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.common.StepProgress;
 import dev.shipyard.activities.sandbox.LocalSandbox;
 import dev.shipyard.activities.sandbox.Ticker;
 import java.io.IOException;
@@ -104,6 +105,79 @@ class ToolchainProjectBuilderTest {
     assertThat(report.dependencyNote()).contains("psycopg", "no BUILD_PIP_INDEX_URL");
     assertThat(report.log().startsWith(workspace)).as("the log is outside the workspace").isFalse();
     assertProgressIncreases();
+  }
+
+  /**
+   * With BUILD_PIP_INDEX_URL: a venv in the workspace and pip install from that index (here a local
+   * one with a wheel made by the test, bound read-only into the sandbox).
+   */
+  @Test
+  void installsPythonRequirementsFromAConfiguredIndex(@TempDir Path index) throws IOException {
+    Path wheel =
+        Files.createDirectories(index.resolve("simple/shipyard-demo-dep"))
+            .resolve("shipyard_demo_dep-1.0-py3-none-any.whl");
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(wheel))) {
+      Map<String, String> entries =
+          Map.of(
+              "shipyard_demo_dep/__init__.py", "ANSWER = 42\n",
+              "shipyard_demo_dep-1.0.dist-info/METADATA",
+                  "Metadata-Version: 2.1\nName: shipyard-demo-dep\nVersion: 1.0\n",
+              "shipyard_demo_dep-1.0.dist-info/WHEEL",
+                  "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+              "shipyard_demo_dep-1.0.dist-info/RECORD", "");
+      for (var entry : entries.entrySet()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(entry.getKey()));
+        zip.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+    Files.writeString(
+        wheel.resolveSibling("index.html"),
+        "<html><body><a href=\""
+            + wheel.getFileName()
+            + "\">"
+            + wheel.getFileName()
+            + "</a></body></html>");
+    write(
+        List.of(
+            new SourceFile("requirements.txt", "shipyard-demo-dep==1.0\n"),
+            new SourceFile(
+                "answer.py",
+                "from shipyard_demo_dep import ANSWER\n\n\ndef answer():\n"
+                    + "    return ANSWER\n"),
+            new SourceFile(
+                "tests/test_answer.py",
+                "from answer import answer\n\n\ndef test_answer():\n"
+                    + "    assert answer() == 42\n")));
+    BuildSettings base = settings();
+    BuildSettings settings =
+        new BuildSettings(
+            base.path(),
+            base.python(),
+            base.mavenRepository(),
+            base.mavenMirror(),
+            base.npmRegistry(),
+            index.resolve("simple").toUri().toString(),
+            base.limits(),
+            base.logDirectory(),
+            base.jacocoVersion());
+    LocalSandbox sandbox =
+        LocalSandbox.detect(LocalSandbox.Settings.defaults().withReadOnlyPaths(List.of(index)));
+
+    BuildReport report =
+        new ToolchainProjectBuilder(sandbox, settings)
+            .build(workspace, StepProgress.NONE, Ticker.NONE);
+    String log = log(report);
+
+    assertThat(report.steps())
+        .extracting(BuildReport.Step::name)
+        .startsWith("Creating a virtual environment", "Installing dependencies");
+    assertThat(report.steps()).as(log).allMatch(BuildReport.Step::succeeded);
+    assertThat(report.dependenciesInstalled()).as(log).isTrue();
+    assertThat(report.dependencyNote()).isNull();
+    assertThat(report.testsPassed()).as(log).isEqualTo(1);
+    assertThat(report.testCoverage()).isEqualTo(100.0);
+    assertThat(log).contains("Successfully installed shipyard-demo-dep-1.0");
   }
 
   @Test
