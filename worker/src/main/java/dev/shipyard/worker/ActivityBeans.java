@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
 import dev.shipyard.activities.builds.BuildRecordActivitiesImpl;
 import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
+import dev.shipyard.activities.builds.BuildWorkspaces;
 import dev.shipyard.activities.builds.ProjectBuilder;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
@@ -135,10 +136,12 @@ class ActivityBeans {
   @Bean
   BuildStepActivitiesImpl buildStepActivities(
       ObjectProvider<ProjectBuilder> builder,
+      ObjectProvider<BuildWorkspaces> workspaces,
       BlobStore blobs,
       JdbcTemplate jdbc,
       TaskEventWriter events) {
-    return new BuildStepActivitiesImpl(builder::getIfAvailable, blobs, jdbc, events);
+    return new BuildStepActivitiesImpl(
+        builder::getIfAvailable, workspaces::getIfAvailable, blobs, jdbc, events);
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package dev.shipyard.activities.builds;
 
+import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.activities.common.StepProgress;
 import dev.shipyard.activities.sandbox.Ticker;
 import dev.shipyard.activities.storage.ProjectFiles;
@@ -44,6 +45,7 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
   static final int TO = 95;
 
   private final Supplier<ProjectBuilder> builder;
+  private final Supplier<BuildWorkspaces> workspaces;
   private final BlobStore blobs;
   private final ProjectFiles files;
   private final JdbcTemplate jdbc;
@@ -52,13 +54,17 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
   /**
    * @param builder the configured builder, or a supplier of null when none is (the step then fails
    *     with {@link BuildFailure#BUILDER_UNAVAILABLE})
+   * @param workspaces where workspaces are created ({@code BUILD_WORKSPACE_ROOT}), or a supplier of
+   *     null for a temporary directory
    */
   public BuildStepActivitiesImpl(
       Supplier<ProjectBuilder> builder,
+      Supplier<BuildWorkspaces> workspaces,
       BlobStore blobs,
       JdbcTemplate jdbc,
       TaskEventWriter events) {
     this.builder = builder;
+    this.workspaces = workspaces;
     this.blobs = blobs;
     this.files = new ProjectFiles(blobs);
     this.jdbc = jdbc;
@@ -80,14 +86,18 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
     Ticker ticker = heartbeat();
     ticker.tick("preparing the workspace"); // at once: the heartbeat timeout is short
     StepProgress progress = events.progressOf(TaskEvent.BUILD, request.taskId(), FROM, TO);
-    try (Workspace workspace = Workspace.create(files.load(project.manifestKey()))) {
+    List<SourceFile> sources = files.load(project.manifestKey());
+    BuildWorkspaces shared = workspaces.get();
+    Workspace temporary = shared == null ? Workspace.create(sources) : null;
+    Path root = shared == null ? temporary.root() : materialise(shared, request.taskId(), sources);
+    try {
       BuildReport report;
       try {
-        report = projectBuilder.build(workspace.root(), progress, ticker);
+        report = projectBuilder.build(root, progress, ticker);
       } catch (RuntimeException e) {
         // Cancelled (the tick threw and the sandbox killed the process tree) or broken: keep what
-        // the builder wrote so far, and what is known, before the step ends.
-        storeLog(logKey, partialLog(workspace, e));
+        // is known, and the log files left in the workspace, before the step ends.
+        storeLog(logKey, partialLog(root, e));
         write(request.taskId(), partial(project, logKey), logKey);
         throw BuildFailures.map(e);
       }
@@ -100,6 +110,31 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
         throw failure;
       }
       return results;
+    } finally {
+      if (temporary != null) {
+        temporary.close();
+      } else {
+        shared.delete(root);
+      }
+    }
+  }
+
+  /** The files in a new workspace under the shared root (Kubernetes Jobs mount it). */
+  private static Path materialise(BuildWorkspaces shared, String taskId, List<SourceFile> sources) {
+    Path root = shared.create("build-" + taskId);
+    try {
+      for (SourceFile file : sources) {
+        Path target = root.resolve(file.path()).normalize();
+        if (!target.startsWith(root)) {
+          throw new IllegalArgumentException("Path escapes the project: " + file.path());
+        }
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, file.content(), StandardCharsets.UTF_8);
+      }
+      return root;
+    } catch (IOException | RuntimeException e) {
+      shared.delete(root);
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
   }
 
@@ -173,9 +208,12 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
   }
 
   /** The log files the builder left in the workspace, then why the step ended. */
-  private static byte[] partialLog(Workspace workspace, RuntimeException e) {
+  private static byte[] partialLog(Path root, RuntimeException e) {
     StringBuilder text = new StringBuilder();
-    Path base = workspace.root().getParent();
+    Path base =
+        root.getParent() != null && root.getFileName().toString().equals("project")
+            ? root.getParent()
+            : root;
     try (Stream<Path> walk = Files.walk(base)) {
       for (Path log : walk.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
         text.append(Files.readString(log, StandardCharsets.UTF_8));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
 import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
+import dev.shipyard.activities.builds.BuildWorkspaces;
+import dev.shipyard.activities.builds.ProjectBuilder;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
@@ -11,7 +13,6 @@ import dev.shipyard.activities.codegen.offline.OfflineEngine;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.standalone.LocalPlatform;
-import dev.shipyard.standalone.builds.PytestBuilder;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.WorkerRegistry;
@@ -106,7 +107,8 @@ class LongActivityHeartbeatTest {
         new BuildProjectActivitiesImpl(
             List.of(new OfflineEngine()), OfflineEngine.NAME, blobs, jdbc),
         new BuildStepActivitiesImpl(
-            PytestBuilder::new,
+            () -> platform.workerContext().getBean(ProjectBuilder.class),
+            () -> platform.workerContext().getBean(BuildWorkspaces.class),
             blobs,
             jdbc,
             new TaskEventWriter(jdbc, new com.fasterxml.jackson.databind.ObjectMapper())));

@@ -71,8 +71,6 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
             WorkerRegistration.properties(
                 List.of(new WorkflowBinding(ProbeWorkflowImpl.class, TaskQueues.PLATFORM))));
     props.put("WEBHOOK_SIGNING_SECRET", WEBHOOK_SECRET);
-    // A test-only project builder while the worker has none (builds/TestBuilderBeans).
-    props.put("shipyard.test.project-builder", "pytest");
     return Map.copyOf(props);
   }
 

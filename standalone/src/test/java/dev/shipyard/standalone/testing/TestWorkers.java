@@ -81,7 +81,7 @@ public final class TestWorkers {
             new TaskEventWriter(jdbc, new ObjectMapper()),
             new BuildProjectActivitiesImpl(List.of(engine), engine.name(), blobs, jdbc),
             new BuildStepActivitiesImpl(
-                () -> null, blobs, jdbc, new TaskEventWriter(jdbc, new ObjectMapper())),
+                () -> null, () -> null, blobs, jdbc, new TaskEventWriter(jdbc, new ObjectMapper())),
             new BuildRecordActivitiesImpl(jdbc)));
   }
 
