@@ -1,5 +1,8 @@
 package dev.shipyard.api.tasks;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.Connection;
@@ -14,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -46,11 +50,25 @@ public class TaskEventFanout implements SmartLifecycle {
   private final ConcurrentHashMap<UUID, Set<Runnable>> watchers = new ConcurrentHashMap<>();
   private final AtomicBoolean lost = new AtomicBoolean();
   private final AtomicLong notifications = new AtomicLong();
+  private volatile int backendPid;
   private volatile boolean listening;
   private volatile Disposable subscription;
 
-  TaskEventFanout(ConnectionFactory pool) {
+  TaskEventFanout(ConnectionFactory pool, ObjectProvider<MeterRegistry> meters) {
     this.factory = unpooled(pool);
+    MeterRegistry registry = meters.getIfAvailable();
+    if (registry != null) {
+      Gauge.builder("shipyard.tasks.watchers", this, TaskEventFanout::watchers)
+          .description("WebSocket watchers of task progress on this API instance")
+          .register(registry);
+      FunctionCounter.builder(
+              "shipyard.tasks.notifications", notifications, AtomicLong::doubleValue)
+          .description("task event notifications received by this API instance")
+          .register(registry);
+      Gauge.builder("shipyard.tasks.listening", this, f -> f.listening ? 1 : 0)
+          .description("1 while LISTEN shipyard_task_events is in force")
+          .register(registry);
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -86,6 +104,11 @@ public class TaskEventFanout implements SmartLifecycle {
   /** Whether {@code LISTEN} is in force now. */
   public boolean listening() {
     return listening;
+  }
+
+  /** The PostgreSQL backend process of the listening connection (0 before the first LISTEN). */
+  public int backendPid() {
+    return backendPid;
   }
 
   /** How many watchers this instance has (all tasks). */
@@ -127,8 +150,11 @@ public class TaskEventFanout implements SmartLifecycle {
                         ? Mono.<Void>empty()
                         : Mono.error(new IllegalStateException("connection is not valid")));
     return postgres
-        .createStatement("LISTEN " + CHANNEL)
+        .createStatement("SELECT pg_backend_pid() AS pid")
         .execute()
+        .flatMap(result -> result.map((row, meta) -> row.get("pid", Integer.class)))
+        .doOnNext(pid -> backendPid = pid)
+        .thenMany(postgres.createStatement("LISTEN " + CHANNEL).execute())
         .flatMap(PostgresqlResult::getRowsUpdated)
         .then(Mono.fromRunnable(this::listeningNow))
         .thenMany(Flux.merge(announced, pings));

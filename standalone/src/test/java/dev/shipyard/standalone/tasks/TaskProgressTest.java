@@ -394,6 +394,48 @@ class TaskProgressTest {
   }
 
   @Test
+  void aLostListenerReconnectsAndWatchersReadWhatWasWrittenMeanwhile(
+      LocalPlatform platform, WebTestClient api) {
+    TaskEventFanout fanout = platform.apiContext().getBean(TaskEventFanout.class);
+    Account owner = Accounts.register(api, "ws-relisten");
+    UUID task = build(owner);
+
+    try (WsClient ws = WsClient.connect(url("build", task, owner.accessToken(), null))) {
+      ws.next(WAIT); // connected
+      assertThat(ws.next(WAIT)).containsEntry("seq", 0);
+      int pid = fanout.backendPid();
+      jdbc.queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, pid);
+      Awaitility.await().atMost(WAIT).until(() -> !fanout.listening());
+      // Written while nobody listens: no notification reaches this instance.
+      progress(task, "build", 1, 50);
+      completion(task, "build", 2);
+
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(fanout::listening);
+      assertThat(fanout.backendPid()).isNotEqualTo(pid);
+      assertThat(seqs(ws.untilEnd(WAIT))).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesTheEventsEndpointsButNoWebSocket(WebTestClient api) {
+    String document =
+        api.get()
+            .uri("/v3/api-docs")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(document)
+        .contains("\"/api/build/{task_id}/events\"")
+        .contains("\"/api/analysis/{analysis_id}/events\"")
+        .contains("\"TaskEvents\"")
+        .contains("\"next_after\"")
+        .doesNotContain("/api/ws/");
+  }
+
+  @Test
   void progressIsCoalescedToAboutTenPerSecondAndTheLastAlwaysArrives(WebTestClient api) {
     Account owner = Accounts.register(api, "ws-coalesce");
     UUID task = build(owner);
