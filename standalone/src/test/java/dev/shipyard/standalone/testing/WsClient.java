@@ -1,4 +1,4 @@
-package dev.shipyard.standalone.tasks;
+package dev.shipyard.standalone.testing;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,19 +20,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A real WebSocket client (the JDK's) that collects the JSON messages a server sends. */
-final class WsClient implements WebSocket.Listener, AutoCloseable {
+public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final BlockingQueue<Map<String, Object>> messages = new LinkedBlockingQueue<>();
-  final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  public final BlockingQueue<Map<String, Object>> messages = new LinkedBlockingQueue<>();
+  public final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
   private WebSocket socket;
 
   /** Connects to {@code url} offering {@code subprotocols} (none when empty). */
-  static WsClient connect(String url, String... subprotocols) {
+  public static WsClient connect(String url, String... subprotocols) {
     WsClient client = new WsClient();
     WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
     if (subprotocols.length > 0) {
@@ -51,7 +51,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
   }
 
   /** The HTTP status with which the server refused the handshake to {@code url}. */
-  static int refusal(String url, String... subprotocols) {
+  public static int refusal(String url, String... subprotocols) {
     try {
       connect(url, subprotocols).close();
     } catch (CompletionException e) {
@@ -63,12 +63,12 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     throw new AssertionError("the handshake to " + url + " was accepted");
   }
 
-  String subprotocol() {
+  public String subprotocol() {
     return socket.getSubprotocol();
   }
 
   /** The next message, waiting at most {@code within}. */
-  Map<String, Object> next(Duration within) {
+  public Map<String, Object> next(Duration within) {
     try {
       Map<String, Object> m = messages.poll(within.toMillis(), TimeUnit.MILLISECONDS);
       if (m == null) {
@@ -82,7 +82,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
   }
 
   /** Every message up to and including the first of type completion or error. */
-  List<Map<String, Object>> untilEnd(Duration within) {
+  public List<Map<String, Object>> untilEnd(Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     List<Map<String, Object>> got = new ArrayList<>();
     while (true) {
@@ -96,7 +96,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
   }
 
   /** The close code the server sent, waiting at most {@code within}. */
-  int closeCode(Duration within) {
+  public int closeCode(Duration within) {
     try {
       return closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
