@@ -1,5 +1,6 @@
 package dev.shipyard.worker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
@@ -9,6 +10,7 @@ import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
 import dev.shipyard.activities.validation.Toolchains;
@@ -37,6 +39,11 @@ class ActivityBeans {
   @Bean
   JdbcProjectionActivities projectionActivities(JdbcTemplate jdbc) {
     return new JdbcProjectionActivities(jdbc);
+  }
+
+  @Bean
+  TaskEventWriter taskEventActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new TaskEventWriter(jdbc, json);
   }
 
   @Bean

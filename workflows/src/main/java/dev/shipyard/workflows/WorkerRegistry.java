@@ -6,6 +6,7 @@ import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl;
 import dev.shipyard.workflows.capsules.CapsuleStorageActivities;
 import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
 import dev.shipyard.workflows.platform.ProjectionActivities;
+import dev.shipyard.workflows.tasks.TaskEventActivities;
 import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -55,7 +56,9 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleStorageActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
-              CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY));
+              CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
+          new ActivityBinding(
+              TaskEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING));
 
   private WorkerRegistry() {}
 

@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fresh temporary directory holding one project ({@link #root()}) and the checks' own files
- * ({@link #scratch()}: compiler output, process logs, a home for test runs); deleted on close.
+ * A fresh temporary directory holding one project (used by validation, builds and analyses) ({@link
+ * #root()}) and the checks' own files ({@link #scratch()}: compiler output, process logs, a home
+ * for test runs); deleted on close.
  */
-final class Workspace implements AutoCloseable {
+public final class Workspace implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Workspace.class);
 
@@ -37,7 +38,7 @@ final class Workspace implements AutoCloseable {
   }
 
   /** Writes the files (the last of two with one path wins) into a new temporary directory. */
-  static Workspace create(List<SourceFile> sourceFiles) {
+  public static Workspace create(List<SourceFile> sourceFiles) {
     SortedMap<String, String> files = new TreeMap<>();
     for (SourceFile file : sourceFiles) {
       files.put(file.path(), file.content());
@@ -70,21 +71,21 @@ final class Workspace implements AutoCloseable {
     return workspace;
   }
 
-  Path root() {
+  public Path root() {
     return root;
   }
 
-  Path scratch() {
+  public Path scratch() {
     return scratch;
   }
 
   /** Path (relative, forward slashes) to content, sorted by path. */
-  SortedMap<String, String> files() {
+  public SortedMap<String, String> files() {
     return files;
   }
 
   /** Strips the project directory from tool output, so messages name project-relative files. */
-  String relativize(String output) {
+  public String relativize(String output) {
     if (output == null) {
       return null;
     }
