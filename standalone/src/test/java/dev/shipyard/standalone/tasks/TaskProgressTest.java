@@ -437,6 +437,47 @@ class TaskProgressTest {
   }
 
   @Test
+  void beforeAnyEventTheStateComesFromTheRunAndAnEndedRunIsReportedAndClosed(WebTestClient api) {
+    Account owner = Accounts.register(api, "ws-run");
+    UUID task = build(owner);
+    jdbc.update(
+        "INSERT INTO workflow_runs (workflow_id, kind, tenant_id, owner_id, status, phase, error,"
+            + " sequence) VALUES (?, 'build', ?, ?, 'failed', 'building', ?, 3)",
+        "build-" + task,
+        owner.tenantId(),
+        owner.id(),
+        "maven not found");
+
+    try (WsClient ws = WsClient.connect(url("build", task, owner.accessToken(), null))) {
+      assertThat(ws.next(WAIT)).containsEntry("type", "connected");
+      assertThat(ws.next(WAIT))
+          .containsEntry("type", "error")
+          .containsEntry("status", "failed")
+          .containsEntry("error", "maven not found")
+          .containsEntry("seq", 0);
+      assertThat(ws.closeCode(WAIT)).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void anApiKeyWithoutBuildReadIsRefusedWith403(WebTestClient api) {
+    Account owner = Accounts.register(api, "ws-scoped");
+    UUID task = build(owner);
+    Map<String, Object> created =
+        Json.call(
+            api,
+            HttpMethod.POST,
+            "/v1/api-keys",
+            owner.accessToken(),
+            Map.of("name", "capsules only", "scopes", List.of("capsule:read")),
+            201);
+    String key = (String) created.get("key");
+
+    assertThat(WsClient.refusal(url("build", task, key, null))).isEqualTo(403);
+    Json.call(api, HttpMethod.GET, "/api/build/" + task + "/events", key, null, 403);
+  }
+
+  @Test
   void progressIsCoalescedToAboutTenPerSecondAndTheLastAlwaysArrives(WebTestClient api) {
     Account owner = Accounts.register(api, "ws-coalesce");
     UUID task = build(owner);
