@@ -2,6 +2,8 @@ package dev.shipyard.standalone.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.api.tasks.TaskEventFanout;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
@@ -475,6 +477,43 @@ class TaskProgressTest {
 
     assertThat(WsClient.refusal(url("build", task, key, null))).isEqualTo(403);
     Json.call(api, HttpMethod.GET, "/api/build/" + task + "/events", key, null, 403);
+  }
+
+  @Test
+  void eventsOfTheWorkersWriterReachTheClientInTheDocumentedShape(WebTestClient api) {
+    TaskEventWriter writer = new TaskEventWriter(jdbc, new ObjectMapper());
+    Account owner = Accounts.register(api, "ws-writer");
+    UUID task = analysis(owner);
+    String id = task.toString();
+
+    try (WsClient ws = WsClient.connect(url("analysis", task, owner.accessToken(), null))) {
+      ws.next(WAIT); // connected
+      assertThat(ws.next(WAIT)).containsEntry("status", "initializing");
+      writer.progressOf("analysis", id, 0, 50).report("Running PMD", 50, "12 files");
+      Map<String, Object> progress = ws.next(WAIT);
+      assertThat(progress)
+          .containsEntry("type", "progress")
+          .containsEntry("seq", 1)
+          .containsEntry("progress", 25);
+      assertThat(progress.get("data"))
+          .isEqualTo(Map.of("current_step", "Running PMD", "message", "12 files"));
+      writer.append(
+          new dev.shipyard.workflows.tasks.TaskEvent(
+              id,
+              "analysis",
+              "error",
+              "failed",
+              25,
+              "Running PMD",
+              "PMD crashed",
+              Map.of("error", "PMD crashed: out of memory")));
+      assertThat(ws.next(WAIT))
+          .containsEntry("type", "error")
+          .containsEntry("seq", 2)
+          .containsEntry("status", "failed")
+          .containsEntry("error", "PMD crashed: out of memory");
+      assertThat(ws.closeCode(WAIT)).isEqualTo(1000);
+    }
   }
 
   @Test
