@@ -6,6 +6,7 @@ import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.storage.BlobStore;
@@ -71,7 +72,8 @@ public final class TestWorkers {
             new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
             new CapsuleStorageActivitiesImpl(blobs, jdbc),
             new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
-            new JdbcProjectionActivities(jdbc)));
+            new JdbcProjectionActivities(jdbc),
+            new TaskEventWriter(jdbc, new com.fasterxml.jackson.databind.ObjectMapper())));
   }
 
   /** A capsule's status as the API shows it, from its run in {@code workflow_runs}. */
