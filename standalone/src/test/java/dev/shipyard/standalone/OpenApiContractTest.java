@@ -144,6 +144,7 @@ class OpenApiContractTest {
             "/api/v2/", "ApiResponseObject",
             "/api/health", "BuildsError",
             "/api/build", "BuildsError",
+            "/api/analysis", "BuildsError",
             "/auth/", "BuildsError",
             "/v1/", "EngineError");
     List<String> problems = new ArrayList<>();
