@@ -1,5 +1,7 @@
 package dev.shipyard.workflows;
 
+import dev.shipyard.workflows.analysis.AnalysisActivities;
+import dev.shipyard.workflows.analysis.AnalysisWorkflowImpl;
 import dev.shipyard.workflows.capsules.CapsuleEngineActivities;
 import dev.shipyard.workflows.capsules.CapsuleEventActivities;
 import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl;
@@ -43,7 +45,9 @@ public final class WorkerRegistry {
   }
 
   public static final List<WorkflowBinding> WORKFLOWS =
-      List.of(new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES));
+      List.of(
+          new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES),
+          new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -58,7 +62,8 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
           new ActivityBinding(
-              TaskEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING));
+              TaskEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(AnalysisActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP));
 
   private WorkerRegistry() {}
 

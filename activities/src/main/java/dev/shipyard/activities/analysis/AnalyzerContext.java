@@ -90,6 +90,14 @@ final class AnalyzerContext {
             "NO_COLOR", "1");
     SandboxResult result =
         sandbox.run(new SandboxCommand(argv, base(), env, false, settings.limits(), log), ticker);
+    if (result.outcome() == SandboxResult.Outcome.NOT_FOUND) {
+      throw new Analyzer.AnalyzerFailedException(
+          tool + " could not be started in the sandbox (" + sandbox.name() + ")");
+    }
+    if (result.outcome() == SandboxResult.Outcome.TIMED_OUT) {
+      throw new Analyzer.AnalyzerFailedException(
+          tool + " timed out after " + settings.limits().wallTime());
+    }
     String output = "";
     try {
       if (Files.exists(log)) {

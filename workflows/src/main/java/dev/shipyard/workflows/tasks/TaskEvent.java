@@ -1,5 +1,6 @@
 package dev.shipyard.workflows.tasks;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 /**
@@ -37,7 +38,11 @@ public record TaskEvent(
     data = data == null ? Map.of() : data;
   }
 
-  /** Whether this event ends its task's stream (completion or error). */
+  /**
+   * Whether this event ends its task's stream (completion or error). Not a payload field: without
+   * {@code @JsonIgnore} Temporal's Jackson wrote it as {@code "final"} and then refused to read it.
+   */
+  @JsonIgnore
   public boolean isFinal() {
     return !PROGRESS.equals(type);
   }

@@ -1,0 +1,27 @@
+package dev.shipyard.activities.sandbox;
+
+import java.time.Duration;
+
+/** Sandboxes for the absence of one. */
+public final class Sandboxes {
+
+  /**
+   * No sandbox configured: runs nothing and answers {@link SandboxResult.Outcome#NOT_FOUND}, so the
+   * step names its tool as missing instead of running it unsandboxed.
+   */
+  public static final Sandbox NONE =
+      new Sandbox() {
+        @Override
+        public SandboxResult run(SandboxCommand command, Ticker ticker) {
+          return new SandboxResult(
+              SandboxResult.Outcome.NOT_FOUND, -1, command.log(), 0, Duration.ZERO);
+        }
+
+        @Override
+        public String name() {
+          return "none";
+        }
+      };
+
+  private Sandboxes() {}
+}
