@@ -144,7 +144,7 @@ class ActivityBeans {
     if (analysis != null && analysis.path() != null && !analysis.path().isBlank()) {
       settings = settings.withPath(analysis.path());
     }
-    Sandbox chosen = sandbox.getIfAvailable(() -> Sandboxes.NONE);
+    Sandbox chosen = Sandboxes.resolving(() -> sandbox.getIfUnique(() -> Sandboxes.NONE));
     log.info("Analyses: analyzers run in sandbox '{}'", chosen.name());
     return new AnalysisActivitiesImpl(
         new RealAnalyzers(chosen, settings), blobs, jdbc, events, json);

@@ -1,6 +1,7 @@
 package dev.shipyard.activities.sandbox;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Sandboxes for the absence of one. */
 public final class Sandboxes {
@@ -22,6 +23,24 @@ public final class Sandboxes {
           return "none";
         }
       };
+
+  /**
+   * A sandbox that asks {@code current} for the sandbox to use at each run (e.g. the worker's
+   * sandbox bean, {@link #NONE} while there is none).
+   */
+  public static Sandbox resolving(Supplier<Sandbox> current) {
+    return new Sandbox() {
+      @Override
+      public SandboxResult run(SandboxCommand command, Ticker ticker) {
+        return current.get().run(command, ticker);
+      }
+
+      @Override
+      public String name() {
+        return current.get().name();
+      }
+    };
+  }
 
   private Sandboxes() {}
 }
