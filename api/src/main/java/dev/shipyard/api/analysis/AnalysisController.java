@@ -68,7 +68,7 @@ class AnalysisController {
     this.syncWait = syncWait;
   }
 
-  @PostMapping({"/api/analysis/", "/api/analysis"})
+  @PostMapping("/api/analysis/")
   @PreAuthorize("hasAuthority('analysis:create')")
   @RateLimit(RateClass.ANALYSIS)
   @DocumentedErrors({HttpStatus.NOT_FOUND, HttpStatus.SERVICE_UNAVAILABLE})
