@@ -183,7 +183,7 @@ class CapsuleController {
   @PreAuthorize("hasAuthority('capsule:read')")
   public Mono<CapsuleBodies.Details> get(
       @AuthenticationPrincipal Caller caller, @PathVariable String capsuleId) {
-    return store.require(caller, capsuleId).map(CapsuleController::details);
+    return store.requireDetails(caller, capsuleId).map(CapsuleController::details);
   }
 
   /** The generation's iteration history: live from the workflow while it runs. */

@@ -60,8 +60,11 @@ class CapsuleStore {
    */
   private final ObjectMapper workerJson;
 
-  CapsuleStore(DatabaseClient db, ObjectMapper json, WorkflowRuns runs) {
+  private final FinishedCapsules finished;
+
+  CapsuleStore(DatabaseClient db, ObjectMapper json, WorkflowRuns runs, FinishedCapsules finished) {
     this.db = db;
+    this.finished = finished;
     this.json = json;
     this.runs = runs;
     this.workerJson =
@@ -126,6 +129,42 @@ class CapsuleStore {
   /** Marks the run of a capsule whose workflow could not be started failed. */
   Mono<Void> markFailed(String workflowId, String error) {
     return runs.close(workflowId, RunStatus.FAILED, error, System.currentTimeMillis()).then();
+  }
+
+  /**
+   * The columns {@code GET /capsule/{id}} shows: all but the plan and the iteration history (read
+   * by {@code /generation} through {@link #require}), which are the largest and would be decoded
+   * for nothing; {@code constraints} and {@code iterations} read as null.
+   */
+  private static final String DETAIL_COLUMNS =
+      "id, request_id, tenant_id, owner_id, run_status, run_phase, run_error, description,"
+          + " requirements, project_name, NULL::jsonb AS constraints, engine, target_score,"
+          + " file_count, total_size_bytes, confidence_score, languages, frameworks, validation,"
+          + " preview, NULL::jsonb AS iterations, refinement_iterations, workflow_id, created_at,"
+          + " updated_at";
+
+  /**
+   * What {@code GET /capsule/{id}} shows of a visible capsule: {@link #DETAIL_COLUMNS}, from memory
+   * for a finished capsule ({@link FinishedCapsules}).
+   */
+  Mono<CapsuleRecord> requireDetails(Caller caller, String id) {
+    return finished.get(caller, id, () -> readDetails(caller, id));
+  }
+
+  private Mono<CapsuleRecord> readDetails(Caller caller, String id) {
+    return bindScope(
+            db.sql(
+                "SELECT "
+                    + DETAIL_COLUMNS
+                    + " FROM "
+                    + WITH_STATUS
+                    + " WHERE id = :id AND"
+                    + VISIBLE),
+            caller)
+        .bind("id", id)
+        .map(this::map)
+        .one()
+        .switchIfEmpty(Mono.error(() -> CapsuleController.notFound(id)));
   }
 
   Mono<CapsuleRecord> find(Caller caller, String id) {

@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 
@@ -33,7 +35,27 @@ public class CredentialCache {
   /** A cached caller, usable until {@code usableUntil} (the credential's expiry, or null). */
   record Entry(Caller caller, Instant usableUntil) {}
 
+  /**
+   * Another read cache of this instance (profiles, finished capsules) that is trusted exactly as
+   * far as this one: used only while this instance listens for changes ({@link #active()}), emptied
+   * whenever this cache is, and told of every change announced on channel {@code shipyard_identity}
+   * (or made by a writer on this instance): {@code kind} is {@code user}, {@code profile}, {@code
+   * capsule}, ...; {@code id} the changed row's ID. Kinds it does not hold are ignored.
+   */
+  public interface Dependent {
+
+    /**
+     * Whether this cache holds rows of {@code kind} (a notification of no known kind empties all).
+     */
+    boolean holds(String kind);
+
+    void changed(String kind, String id);
+
+    void clear();
+  }
+
   private final Cache<ByteBuffer, Entry> entries;
+  private final List<Dependent> dependents = new CopyOnWriteArrayList<>();
   private final boolean configured;
   private final Object lock = new Object();
   private long generation;
@@ -57,6 +79,11 @@ public class CredentialCache {
   /** The key of a credential: its digest, so no credential is held in memory. */
   static ByteBuffer key(String credential) {
     return ByteBuffer.wrap(Secrets.digest(credential));
+  }
+
+  /** Registers a cache that must forget what changed. */
+  public void register(Dependent dependent) {
+    dependents.add(dependent);
   }
 
   /** The cached caller for this key, if any and still usable at {@code now}. */
@@ -107,6 +134,20 @@ public class CredentialCache {
   /** A user's role, state, name or password changed: every credential of theirs is looked up. */
   public void userChanged(UUID userId) {
     drop(caller -> userId.equals(caller.userId()));
+    profileChanged(userId);
+  }
+
+  /**
+   * Only what a user's profile shows changed (email, last login): credentials stay, the caches of
+   * user data forget the user.
+   */
+  public void profileChanged(UUID userId) {
+    changed("profile", userId.toString());
+  }
+
+  /** A row another cache may hold changed (on this instance: its writer calls this at once). */
+  public void changed(String kind, String id) {
+    dependents.forEach(d -> d.changed(kind, id));
   }
 
   /** An API key was revoked or changed. */
@@ -114,24 +155,40 @@ public class CredentialCache {
     drop(caller -> keyId.equals(caller.apiKeyId()));
   }
 
-  /** Applies one notification of channel {@code shipyard_identity}: {@code kind:uuid}. */
+  /**
+   * Applies one notification of channel {@code shipyard_identity}: {@code kind:id}. Identity kinds
+   * ({@code session}, {@code user}, {@code key}, {@code profile}) carry a UUID; other kinds (such
+   * as {@code capsule}) go to the dependent caches as they are. Anything unreadable empties every
+   * cache.
+   */
   void apply(String change) {
     int colon = change == null ? -1 : change.indexOf(':');
-    UUID id;
-    try {
-      id = colon < 0 ? null : UUID.fromString(change.substring(colon + 1));
-    } catch (IllegalArgumentException e) {
-      id = null;
-    }
-    if (id == null) {
+    if (colon < 0) {
       clear();
       return;
     }
-    switch (change.substring(0, colon)) {
+    String kind = change.substring(0, colon);
+    String raw = change.substring(colon + 1);
+    if (!List.of("session", "user", "key", "profile").contains(kind)) {
+      if (dependents.stream().anyMatch(d -> d.holds(kind))) {
+        changed(kind, raw);
+      } else {
+        clear();
+      }
+      return;
+    }
+    UUID id;
+    try {
+      id = UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      clear();
+      return;
+    }
+    switch (kind) {
       case "session" -> sessionEnded(id);
       case "user" -> userChanged(id);
       case "key" -> apiKeyChanged(id);
-      default -> clear();
+      default -> profileChanged(id);
     }
   }
 
@@ -149,6 +206,7 @@ public class CredentialCache {
 
   void clear() {
     drop(caller -> true);
+    dependents.forEach(Dependent::clear);
   }
 
   private void drop(Predicate<Caller> affected) {

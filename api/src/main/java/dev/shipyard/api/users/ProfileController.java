@@ -31,11 +31,14 @@ import reactor.core.publisher.Mono;
 class ProfileController {
 
   private final UserStore users;
+  private final ProfileCache profiles;
   private final PasswordChanges passwordChanges;
   private final AuditLog audit;
 
-  ProfileController(UserStore users, PasswordChanges passwordChanges, AuditLog audit) {
+  ProfileController(
+      UserStore users, ProfileCache profiles, PasswordChanges passwordChanges, AuditLog audit) {
     this.users = users;
+    this.profiles = profiles;
     this.passwordChanges = passwordChanges;
     this.audit = audit;
   }
@@ -64,7 +67,7 @@ class ProfileController {
   @GetMapping("/v1/user/profile")
   @PreAuthorize("hasAuthority('profile:read')")
   public Mono<Profile> profile(@AuthenticationPrincipal Caller caller) {
-    return users.byId(caller.userId()).map(Profile::of);
+    return profiles.get(caller.userId(), () -> users.byId(caller.userId()).map(Profile::of));
   }
 
   @PutMapping("/v1/user/profile")

@@ -161,7 +161,8 @@ public class UserStore {
                 + " WHERE id = :id")
         .bind("id", id)
         .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-        .then();
+        .then()
+        .doFinally(signal -> credentials.profileChanged(id));
   }
 
   /**

@@ -126,4 +126,45 @@ class CredentialCacheTest {
     cache.apply("something-new:42");
     assertThat(cache.get(a1, NOW)).isNull();
   }
+
+  @Test
+  void dependentCachesHearTheirKindsAndAreEmptiedWithThisOne() {
+    CredentialCache cache = cache(Duration.ofSeconds(30));
+    cache.listening();
+    java.util.List<String> heard = new java.util.ArrayList<>();
+    int[] cleared = {0};
+    cache.register(
+        new CredentialCache.Dependent() {
+          @Override
+          public boolean holds(String kind) {
+            return kind.equals("capsule") || kind.equals("profile");
+          }
+
+          @Override
+          public void changed(String kind, String id) {
+            heard.add(kind + ":" + id);
+          }
+
+          @Override
+          public void clear() {
+            cleared[0]++;
+          }
+        });
+    UUID user = UUID.randomUUID();
+    ByteBuffer key = CredentialCache.key("k");
+    cache.put(key, cache.generation(), caller(user, UUID.randomUUID(), null), null);
+
+    cache.apply("capsule:cap-1");
+    cache.apply("profile:" + user);
+    assertThat(heard).containsExactly("capsule:cap-1", "profile:" + user);
+    assertThat(cache.get(key, NOW)).as("a profile change keeps credentials").isNotNull();
+    assertThat(cleared[0]).isZero();
+
+    cache.apply("user:" + user); // a user change reaches the profile caches too
+    assertThat(heard).contains("profile:" + user).hasSize(3);
+    cache.apply("something-new:42");
+    assertThat(cleared[0]).isEqualTo(1);
+    cache.notListening();
+    assertThat(cleared[0]).isEqualTo(2);
+  }
 }

@@ -158,4 +158,56 @@ class CrossInstanceRevocationTest {
 
     assertThat(message(onB(key, "/v1/user/profile", 401))).contains("revoked");
   }
+
+  @Test
+  void profileChangesOnAShowAtOnceOnBWhichServesProfilesFromMemory(WebTestClient a) {
+    Account account = Accounts.register(a, "xprofile");
+    rememberedOnB(account.accessToken(), "/v1/user/profile");
+    Object loginBefore =
+        Json.call(b, HttpMethod.GET, "/v1/user/profile", account.accessToken(), null, 200)
+            .get("last_login");
+
+    String email = Accounts.unique("moved") + "@x.test";
+    Json.call(
+        a, HttpMethod.PUT, "/v1/user/profile", account.accessToken(), Map.of("email", email), 200);
+    // A's own answer shows it at once (the writer drops its entry), B's within the propagation.
+    assertThat(Json.call(a, HttpMethod.GET, "/v1/user/profile", account.accessToken(), null, 200))
+        .containsEntry("email", email);
+    Awaitility.await()
+        .atMost(PROPAGATION)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Json.call(
+                            b,
+                            HttpMethod.GET,
+                            "/v1/user/profile",
+                            account.accessToken(),
+                            null,
+                            200))
+                    .containsEntry("email", email));
+
+    // A login elsewhere (only last_login changes: credentials stay) shows on B too.
+    Accounts.login(a, email, PASSWORD);
+    Awaitility.await()
+        .atMost(PROPAGATION)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Json.call(
+                                b,
+                                HttpMethod.GET,
+                                "/v1/user/profile",
+                                account.accessToken(),
+                                null,
+                                200)
+                            .get("last_login"))
+                    .isNotNull()
+                    .isNotEqualTo(loginBefore));
+    assertThat(cacheOfB.remembers(account.accessToken())).as("the credential stays").isTrue();
+  }
 }

@@ -39,8 +39,8 @@ public record TaskEvent(
   }
 
   /**
-   * Whether this event ends its task's stream (completion or error). Not a payload field: without
-   * {@code @JsonIgnore} Temporal's Jackson wrote it as {@code "final"} and then refused to read it.
+   * Whether this event ends its task's stream (completion or error). Not a property: Temporal's
+   * JSON converter would write it as {@code final} and then refuse it when reading the event back.
    */
   @JsonIgnore
   public boolean isFinal() {
