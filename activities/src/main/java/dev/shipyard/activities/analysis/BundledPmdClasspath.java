@@ -25,9 +25,15 @@ final class BundledPmdClasspath {
 
   static final String INDEX = "analysis/pmd-lib.classpath";
 
-  /** Dependencies of PMD that are ours too, copied separately (activities/pom.xml). */
+  /**
+   * Dependencies of PMD that are ours too (or excluded from our test classpath), copied separately
+   * (activities/pom.xml).
+   */
   static final List<String> SHARED =
-      List.of("analysis/pmd-lib/gson.jar", "analysis/pmd-lib/slf4j-api.jar");
+      List.of(
+          "analysis/pmd-lib/gson.jar",
+          "analysis/pmd-lib/slf4j-api.jar",
+          "analysis/pmd-lib/slf4j-simple.jar");
 
   private static volatile List<Path> located;
 
