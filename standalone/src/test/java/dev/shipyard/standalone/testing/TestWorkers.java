@@ -1,11 +1,17 @@
 package dev.shipyard.standalone.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.analysis.AnalysisActivitiesImpl;
+import dev.shipyard.activities.analysis.AnalysisSettings;
+import dev.shipyard.activities.analysis.RealAnalyzers;
 import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.sandbox.Sandboxes;
+import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.storage.BlobStore;
@@ -71,7 +77,15 @@ public final class TestWorkers {
             new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
             new CapsuleStorageActivitiesImpl(blobs, jdbc),
             new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
-            new JdbcProjectionActivities(jdbc)));
+            new JdbcProjectionActivities(jdbc),
+            new TaskEventWriter(jdbc, new ObjectMapper()),
+            // analyses are not run by these tests: no sandbox, every sandboxed analyzer missing
+            new AnalysisActivitiesImpl(
+                new RealAnalyzers(Sandboxes.NONE, AnalysisSettings.defaults(null)),
+                blobs,
+                jdbc,
+                new TaskEventWriter(jdbc, new ObjectMapper()),
+                new ObjectMapper())));
   }
 
   /** A capsule's status as the API shows it, from its run in {@code workflow_runs}. */
