@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Python 3.12 and FastAPI: an application factory, Pydantic models, one router per entity over a
- * repository (SQL through DB-API for PostgreSQL, MySQL or SQLite when the plan names a database,
- * otherwise thread-safe in memory), standard-library password hashing and HS256 tokens, unittest
- * tests (the API ones through TestClient), pip requirements, Docker and GitHub Actions.
+ * Python 3.12 and FastAPI: an application factory, Pydantic models (running on Pydantic 2 and on
+ * Pydantic 1, so FastAPI 0.92 of Debian 12 as well: {@code app/compat.py}), one router per entity
+ * over a repository (SQL through DB-API for PostgreSQL, MySQL or SQLite when the plan names a
+ * database, otherwise thread-safe in memory), standard-library password hashing and HS256 tokens,
+ * unittest tests (the API ones through TestClient), pip requirements, Docker and GitHub Actions.
  */
 final class PythonFastApiStack implements Stack {
 
@@ -68,6 +69,7 @@ final class PythonFastApiStack implements Stack {
     files
         .add("app/__init__.py", context)
         .add("app/main.py", context)
+        .add("app/compat.py", context)
         .add("app/models.py", context)
         .add("app/repository.py", context)
         .add("app/routers/__init__.py", context)
@@ -247,7 +249,7 @@ final class PythonFastApiStack implements Stack {
                   + field.maxLength()
                   + ")"
               : "str | None = Field(default=None, max_length=" + field.maxLength() + ")";
-      case EMAIL -> "str = Field(max_length=" + field.maxLength() + ", pattern=EMAIL_PATTERN)";
+      case EMAIL -> "str = matching(EMAIL_PATTERN, max_length=" + field.maxLength() + ")";
       case DECIMAL -> "float = Field(ge=0)";
       case INTEGER -> "int = Field(default=0, ge=0)";
       case BOOLEAN -> "bool = False";
