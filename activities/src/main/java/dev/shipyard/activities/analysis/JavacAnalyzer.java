@@ -89,6 +89,10 @@ final class JavacAnalyzer implements Analyzer {
             List.of(
                 context.settings().jdkTool("javac").orElseThrow().toString(),
                 "-J-Xmx512m",
+                "-J-XX:+UseSerialGC",
+                "-J-XX:CompressedClassSpaceSize=128m",
+                "-J-XX:ReservedCodeCacheSize=64m",
+                "-J-XX:MaxMetaspaceSize=256m",
                 "-Xlint:all",
                 "-Xmaxerrs",
                 "10000",

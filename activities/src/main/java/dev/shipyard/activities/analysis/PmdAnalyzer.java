@@ -82,8 +82,13 @@ final class PmdAnalyzer implements Analyzer {
             name(),
             List.of(
                 context.settings().jdkTool("java").orElseThrow().toString(),
+                // fits the sandbox's address-space limit (RLIMIT_AS): the JVM's default
+                // reservations (1 GiB of class space, 240 MiB of code cache) do not
                 "-Xmx512m",
                 "-XX:+UseSerialGC",
+                "-XX:CompressedClassSpaceSize=128m",
+                "-XX:ReservedCodeCacheSize=64m",
+                "-XX:MaxMetaspaceSize=256m",
                 "-cp",
                 jars.stream().map(Path::toString).collect(Collectors.joining(":")),
                 "net.sourceforge.pmd.cli.PmdCli",

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.activities.common.StepProgress;
+import dev.shipyard.activities.sandbox.LocalSandbox;
 import dev.shipyard.activities.sandbox.Ticker;
 import dev.shipyard.activities.validation.Workspace;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -16,10 +16,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real analyzers on planted projects (bandit, pylint and mypy from Debian, PMD 7 in a child
- * JVM, the JDK's javac, ESLint 9 from npm at ANALYSIS_ESLINT or /opt/shipyard-eslint; .ci/run
- * installs them): each plant is found at its file and line, naming the analyzer. A missing tool
- * fails the test rather than skipping it.
+ * The real analyzers, in the real LocalSandbox, on planted projects (bandit, pylint and mypy from
+ * Debian, PMD 7 in a child JVM, the JDK's javac, ESLint 9 from npm at ANALYSIS_ESLINT or
+ * /opt/shipyard-eslint; .ci/run installs them): each plant is found at its file and line, naming
+ * the analyzer. A missing tool fails the test rather than skipping it.
  */
 class RealAnalyzersTest {
 
@@ -28,10 +28,15 @@ class RealAnalyzersTest {
           System.getenv()
               .getOrDefault("ANALYSIS_ESLINT", "/opt/shipyard-eslint/node_modules/.bin/eslint"));
 
+  /** The worker's real local sandbox (bubblewrap and prlimit, or prlimit only), /opt readable. */
+  static final LocalSandbox SANDBOX =
+      LocalSandbox.detect(
+          LocalSandbox.Settings.defaults().withReadOnlyPaths(List.of(Path.of("/opt"))));
+
   private static AnalysisFindings analyze(
       List<SourceFile> files, Set<AnalysisType> types, AnalysisSettings settings) {
     try (Workspace workspace = Workspace.create(files)) {
-      return new RealAnalyzers(new ProcessSandbox(), settings)
+      return new RealAnalyzers(SANDBOX, settings)
           .analyze(workspace.root(), types, StepProgress.NONE, Ticker.NONE);
     }
   }
@@ -46,7 +51,7 @@ class RealAnalyzersTest {
     AnalysisFindings found;
     try (Workspace workspace = Workspace.create(PlantedProjects.python())) {
       found =
-          new RealAnalyzers(new ProcessSandbox(), settings())
+          new RealAnalyzers(SANDBOX, settings())
               .analyze(
                   workspace.root(),
                   EnumSet.allOf(AnalysisType.class),
@@ -111,29 +116,22 @@ class RealAnalyzersTest {
   }
 
   @Test
-  void aToolNotOnThePathIsNamedMissingNotSkipped() throws Exception {
-    Path bin = Files.createTempDirectory("analysis-path-");
-    try {
-      // a PATH with python3 and pylint, but without bandit and mypy
-      Files.createSymbolicLink(bin.resolve("pylint"), Path.of("/usr/bin/pylint"));
-      Files.createSymbolicLink(bin.resolve("python3"), Path.of("/usr/bin/python3"));
-      AnalysisFindings found =
-          analyze(
-              PlantedProjects.python(),
-              EnumSet.allOf(AnalysisType.class),
-              settings().withPath(bin.toString()));
+  void aToolNotOnThePathIsNamedMissingNotSkipped() {
+    // a PATH without bandit, pylint and mypy
+    AnalysisFindings found =
+        analyze(
+            PlantedProjects.python(),
+            EnumSet.allOf(AnalysisType.class),
+            settings().withPath("/nonexistent-analysis-bin"));
 
-      assertThat(found.analyzersMissing())
-          .extracting(AnalysisFindings.MissingAnalyzer::analyzer)
-          .containsExactlyInAnyOrder("bandit", "mypy");
-      assertThat(found.analyzersMissing()).allMatch(m -> m.reason().contains("not installed"));
-      assertThat(found.analyzersRun()).contains("pylint").doesNotContain("bandit", "mypy");
-      AnalysisReport report =
-          AnalysisReport.of(found, EnumSet.allOf(AnalysisType.class), null, false);
-      assertThat(report.recommendations()).anyMatch(r -> r.contains("mypy"));
-    } finally {
-      Files.walk(bin).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    assertThat(found.analyzersMissing())
+        .extracting(AnalysisFindings.MissingAnalyzer::analyzer)
+        .containsExactlyInAnyOrder("bandit", "pylint", "mypy");
+    assertThat(found.analyzersMissing()).allMatch(m -> m.reason().contains("not installed"));
+    assertThat(found.analyzersRun()).containsExactlyInAnyOrder("secret-scanner", "shipyard-sql");
+    AnalysisReport report =
+        AnalysisReport.of(found, EnumSet.allOf(AnalysisType.class), null, false);
+    assertThat(report.recommendations()).anyMatch(r -> r.contains("mypy"));
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.shipyard.activities.codegen.SourceFile;
-import dev.shipyard.activities.sandbox.Sandbox;
 import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
@@ -19,11 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -32,8 +28,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Analyses through HTTP on the real platform: a stored capsule with planted defects (a hard-coded
  * secret, SQL built by concatenation, an unused variable, a type error) is analysed by the real
  * analyzers on the worker; each plant is found at its file and line, naming the analyzer. Another
- * user's GET is 404; bad input is 400 and starts nothing. The worker's sandbox is a plain child
- * process here (test bean) until the real LocalSandbox is on main.
+ * user's GET is 404; bad input is 400 and starts nothing. The analyzers run in the worker's real
+ * sandbox (SandboxBeans: LocalSandbox).
  */
 @ExtendWith(LocalPlatformExtension.class)
 class AnalysisApiTest {
@@ -60,19 +56,6 @@ class AnalysisApiTest {
       def label(count: int) -> str:
           return count + 1
       """;
-
-  private static final String SANDBOX_BEAN = "analysisTestSandbox";
-
-  @BeforeAll
-  static void sandbox(LocalPlatform platform) {
-    ((GenericApplicationContext) platform.workerContext())
-        .registerBean(SANDBOX_BEAN, Sandbox.class, ProcessSandbox::new, bd -> bd.setPrimary(true));
-  }
-
-  @AfterAll
-  static void noSandbox(LocalPlatform platform) {
-    ((GenericApplicationContext) platform.workerContext()).removeBeanDefinition(SANDBOX_BEAN);
-  }
 
   /** Stores a capsule of {@code owner} with the planted files, as a finished generation does. */
   static String storeCapsule(LocalPlatform platform, Account owner, String projectName) {
