@@ -143,6 +143,7 @@ class OpenApiContractTest {
             "/generate/", "CapsuleError",
             "/api/v2/", "ApiResponseObject",
             "/api/health", "BuildsError",
+            "/api/build", "BuildsError",
             "/api/analysis", "BuildsError",
             "/auth/", "BuildsError",
             "/v1/", "EngineError");

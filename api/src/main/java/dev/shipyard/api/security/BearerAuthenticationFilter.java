@@ -8,11 +8,12 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Reads {@code Authorization: Bearer <token-or-key>} (or {@code ?token=} on WebSocket paths, as
- * builds-analysis-api.md documents) and puts the verified {@link Caller} in the security context. A
- * refused credential does not answer here: the request goes on anonymous, with the reason kept on
- * the exchange, so rate limits still count it and a guarded endpoint answers 401 with that reason.
- * Not a bean: it runs inside the security filter chain only ({@code SecurityConfig}).
+ * Reads {@code Authorization: Bearer <token-or-key>} (or, on WebSocket paths, {@code ?token=} as
+ * builds-analysis-api.md documents, or {@code Sec-WebSocket-Protocol: bearer, <token>} so browsers
+ * need not put it in URLs) and puts the verified {@link Caller} in the security context. A refused
+ * credential does not answer here: the request goes on anonymous, with the reason kept on the
+ * exchange, so rate limits still count it and a guarded endpoint answers 401 with that reason. Not
+ * a bean: it runs inside the security filter chain only ({@code SecurityConfig}).
  */
 public class BearerAuthenticationFilter implements WebFilter {
 
@@ -59,8 +60,32 @@ public class BearerAuthenticationFilter implements WebFilter {
       return null;
     }
     if (exchange.getRequest().getPath().value().startsWith("/api/ws/")) {
-      return exchange.getRequest().getQueryParams().getFirst("token");
+      String token = exchange.getRequest().getQueryParams().getFirst("token");
+      return token != null && !token.isBlank()
+          ? token
+          : subprotocolToken(exchange.getRequest().getHeaders().get(SUBPROTOCOL));
     }
     return null;
+  }
+
+  static final String SUBPROTOCOL = "Sec-WebSocket-Protocol";
+
+  /**
+   * The token offered as the subprotocol after {@code bearer} ({@code bearer, <token>}), or null.
+   */
+  static String subprotocolToken(java.util.List<String> headerValues) {
+    if (headerValues == null) {
+      return null;
+    }
+    java.util.List<String> offered = new java.util.ArrayList<>();
+    for (String value : headerValues) {
+      for (String part : value.split(",")) {
+        if (!part.isBlank()) {
+          offered.add(part.trim());
+        }
+      }
+    }
+    int bearer = offered.indexOf("bearer");
+    return bearer >= 0 && bearer + 1 < offered.size() ? offered.get(bearer + 1) : null;
   }
 }

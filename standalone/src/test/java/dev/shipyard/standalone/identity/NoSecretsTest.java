@@ -11,10 +11,12 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
+import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.WsClient;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -52,7 +56,8 @@ class NoSecretsTest {
           "reactor.netty.http.server");
 
   @Test
-  void aFullFlowLeavesNoSecretInLogsOrAudit(WebTestClient api, GreenMail mail) throws Exception {
+  void aFullFlowLeavesNoSecretInLogsOrAudit(
+      LocalPlatform platform, WebTestClient api, GreenMail mail) throws Exception {
     List<String> secrets = new ArrayList<>(List.of(PASSWORD, LocalPlatformExtension.JWT_SECRET));
     List<ILoggingEvent> events;
     Account account;
@@ -92,6 +97,28 @@ class NoSecretsTest {
           null,
           200);
       Json.call(api, HttpMethod.GET, "/v1/user/profile", apiKey, null, 401);
+
+      // The WebSockets take the token in the query string or as a subprotocol: never logged.
+      UUID build = UUID.randomUUID();
+      platform
+          .workerContext()
+          .getBean(JdbcTemplate.class)
+          .update(
+              "INSERT INTO builds (task_id, tenant_id, owner_id, created_by, project_name, goal,"
+                  + " workflow_id) VALUES (?, ?, ?, ?, 'demo', 'a goal', ?)",
+              build,
+              account.tenantId(),
+              UUID.fromString(account.id()),
+              account.username(),
+              "build-" + build);
+      String ws = platform.endpoints().apiUrl().replaceFirst("^http", "ws") + "/api/ws/build/";
+      try (WsClient byQuery = WsClient.connect(ws + build + "?token=" + account.accessToken());
+          WsClient byProtocol = WsClient.connect(ws + build, "bearer", account.accessToken())) {
+        for (WsClient client : List.of(byQuery, byProtocol)) {
+          assertThat(client.next(Duration.ofSeconds(10))).containsEntry("type", "connected");
+          assertThat(client.next(Duration.ofSeconds(10))).containsEntry("type", "progress");
+        }
+      }
 
       String changed = "Changed-passw0rd-2";
       secrets.add(changed);
