@@ -1,0 +1,125 @@
+package dev.shipyard.activities.analysis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.codegen.SourceFile;
+import dev.shipyard.activities.common.Heartbeats;
+import dev.shipyard.activities.common.StepProgress;
+import dev.shipyard.activities.sandbox.Ticker;
+import dev.shipyard.activities.storage.ProjectFiles;
+import dev.shipyard.activities.tasks.TaskEventWriter;
+import dev.shipyard.activities.validation.Workspace;
+import dev.shipyard.storage.BlobStore;
+import dev.shipyard.workflows.analysis.AnalysisActivities;
+import dev.shipyard.workflows.analysis.AnalysisFailure;
+import dev.shipyard.workflows.analysis.AnalysisRequest;
+import dev.shipyard.workflows.analysis.AnalysisSummary;
+import dev.shipyard.workflows.tasks.TaskEvent;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The analysis step: loads the capsule's files, materialises them in a {@link Workspace}, runs the
+ * {@link CodeAnalyzer} (progress per analyzer as task events 5..95 %, heartbeats through {@link
+ * Heartbeats}; a cancel interrupts the step and the sandbox kills the running analyzer), writes the
+ * full report to {@code analyses/<id>/report.json} and the bounded one to {@code analyses.results}.
+ * Idempotent: a retry overwrites both with the same content.
+ */
+public class AnalysisActivitiesImpl implements AnalysisActivities {
+
+  private final CodeAnalyzer analyzer;
+  private final ProjectFiles files;
+  private final BlobStore blobs;
+  private final JdbcTemplate jdbc;
+  private final TaskEventWriter events;
+  private final ObjectMapper json;
+
+  public AnalysisActivitiesImpl(
+      CodeAnalyzer analyzer,
+      BlobStore blobs,
+      JdbcTemplate jdbc,
+      TaskEventWriter events,
+      ObjectMapper json) {
+    this.analyzer = analyzer;
+    this.files = new ProjectFiles(blobs);
+    this.blobs = blobs;
+    this.jdbc = jdbc;
+    this.events = events;
+    this.json = json;
+  }
+
+  /** The object key of an analysis's full report. */
+  public static String reportKey(String analysisId) {
+    return "analyses/" + analysisId + "/report.json";
+  }
+
+  @Override
+  public AnalysisSummary analyze(AnalysisRequest request) {
+    try {
+      return Heartbeats.during("analyzing", () -> run(request));
+    } catch (ApplicationFailure | ActivityCompletionException e) {
+      throw e;
+    } catch (Exception e) {
+      throw failure(AnalysisFailure.ANALYSIS_FAILED, e);
+    }
+  }
+
+  private AnalysisSummary run(AnalysisRequest request) throws JsonProcessingException {
+    List<SourceFile> sources;
+    try {
+      sources = files.load(request.manifestKey());
+    } catch (IllegalStateException e) {
+      throw failure(AnalysisFailure.PROJECT_FILES_MISSING, e);
+    }
+    Set<AnalysisType> types = EnumSet.noneOf(AnalysisType.class);
+    for (String t : request.types()) {
+      types.add(AnalysisType.valueOf(t.toUpperCase(Locale.ROOT)));
+    }
+    StepProgress progress = events.progressOf(TaskEvent.ANALYSIS, request.analysisId(), 5, 95);
+    Ticker ticker =
+        detail -> {
+          if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("analysis stopped: " + detail);
+          }
+        };
+    AnalysisFindings found;
+    try (Workspace workspace = Workspace.create(sources)) {
+      found = analyzer.analyze(workspace.root(), types, progress, ticker);
+    }
+    String key = reportKey(request.analysisId());
+    byte[] full = json.writeValueAsBytes(AnalysisReport.of(found, types, key, true));
+    blobs.put(key, new ByteArrayInputStream(full), full.length, "application/json");
+    AnalysisReport inline = AnalysisReport.of(found, types, key, false);
+    jdbc.update(
+        "UPDATE analyses SET results = ?::jsonb WHERE analysis_id = ?",
+        json.writeValueAsString(inline),
+        UUID.fromString(request.analysisId()));
+    return new AnalysisSummary(
+        inline.qualityScore(),
+        (int)
+            found.findings().stream()
+                .filter(f -> f.type() == AnalysisType.SECURITY && types.contains(f.type()))
+                .count(),
+        inline.codeSmells(),
+        inline.typeErrors(),
+        inline.findingsTotal(),
+        found.analyzersRun(),
+        found.analyzersMissing().stream().map(AnalysisFindings.MissingAnalyzer::analyzer).toList(),
+        key);
+  }
+
+  private static ApplicationFailure failure(AnalysisFailure type, Exception cause) {
+    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    return type.retryable()
+        ? ApplicationFailure.newFailureWithCause(message, type.name(), cause)
+        : ApplicationFailure.newNonRetryableFailureWithCause(message, type.name(), cause);
+  }
+}
