@@ -163,6 +163,7 @@ class ActivityBeans {
   @Bean
   AnalysisActivitiesImpl analysisActivities(
       ObjectProvider<Sandbox> sandbox,
+      ObjectProvider<ProjectBuilder> builder,
       WorkerProperties properties,
       BlobStore blobs,
       JdbcTemplate jdbc,
@@ -178,6 +179,6 @@ class ActivityBeans {
     Sandbox chosen = Sandboxes.resolving(() -> sandbox.getIfUnique(() -> Sandboxes.NONE));
     log.info("Analyses: analyzers run in sandbox '{}'", chosen.name());
     return new AnalysisActivitiesImpl(
-        new RealAnalyzers(chosen, settings), blobs, jdbc, events, json);
+        new RealAnalyzers(chosen, settings), builder::getIfAvailable, blobs, jdbc, events, json);
   }
 }

@@ -2,6 +2,8 @@ package dev.shipyard.activities.analysis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.builds.BuildReport;
+import dev.shipyard.activities.builds.ProjectBuilder;
 import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.activities.common.Heartbeats;
 import dev.shipyard.activities.common.StepProgress;
@@ -18,12 +20,17 @@ import dev.shipyard.workflows.tasks.TaskEvent;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -36,6 +43,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class AnalysisActivitiesImpl implements AnalysisActivities {
 
   private final CodeAnalyzer analyzer;
+  private final Supplier<ProjectBuilder> builder;
   private final ProjectFiles files;
   private final BlobStore blobs;
   private final JdbcTemplate jdbc;
@@ -48,7 +56,22 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
       JdbcTemplate jdbc,
       TaskEventWriter events,
       ObjectMapper json) {
+    this(analyzer, () -> null, blobs, jdbc, events, json);
+  }
+
+  /**
+   * With {@code builder} (may supply null: no builder on this worker), a {@code quality} analysis
+   * also runs the project's tests under the stack's coverage tool for {@code coverage_percent}.
+   */
+  public AnalysisActivitiesImpl(
+      CodeAnalyzer analyzer,
+      Supplier<ProjectBuilder> builder,
+      BlobStore blobs,
+      JdbcTemplate jdbc,
+      TaskEventWriter events,
+      ObjectMapper json) {
     this.analyzer = analyzer;
+    this.builder = builder;
     this.files = new ProjectFiles(blobs);
     this.blobs = blobs;
     this.jdbc = jdbc;
@@ -83,7 +106,9 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
     for (String t : request.types()) {
       types.add(AnalysisType.valueOf(t.toUpperCase(Locale.ROOT)));
     }
-    StepProgress progress = events.progressOf(TaskEvent.ANALYSIS, request.analysisId(), 5, 95);
+    boolean coverage = types.contains(AnalysisType.QUALITY);
+    StepProgress progress =
+        events.progressOf(TaskEvent.ANALYSIS, request.analysisId(), 5, coverage ? 75 : 95);
     Ticker ticker =
         detail -> {
           if (Thread.currentThread().isInterrupted()) {
@@ -93,6 +118,14 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
     AnalysisFindings found;
     try (Workspace workspace = Workspace.create(sources)) {
       found = analyzer.analyze(workspace.root(), types, progress, ticker);
+      if (coverage) {
+        found =
+            withCoverage(
+                found,
+                workspace.root(),
+                events.progressOf(TaskEvent.ANALYSIS, request.analysisId(), 75, 95),
+                ticker);
+      }
     }
     String key = reportKey(request.analysisId());
     byte[] full = json.writeValueAsBytes(AnalysisReport.of(found, types, key, true));
@@ -114,6 +147,45 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
         found.analyzersRun(),
         found.analyzersMissing().stream().map(AnalysisFindings.MissingAnalyzer::analyzer).toList(),
         key);
+  }
+
+  /**
+   * The project's tests run by the worker's {@link ProjectBuilder} (its sandbox, the stack's
+   * coverage tool) after the analyzers: their line coverage, or, when there is none, {@code
+   * coverage} named among the missing analyzers with why. Never invented.
+   */
+  private AnalysisFindings withCoverage(
+      AnalysisFindings found, Path root, StepProgress progress, Ticker ticker) {
+    ProjectBuilder projectBuilder = builder.get();
+    List<String> ran = new ArrayList<>(found.analyzersRun());
+    List<AnalysisFindings.MissingAnalyzer> missing = new ArrayList<>(found.analyzersMissing());
+    Double percent = null;
+    if (projectBuilder == null) {
+      missing.add(
+          new AnalysisFindings.MissingAnalyzer("coverage", "no project builder on this worker"));
+    } else {
+      BuildReport report = projectBuilder.build(root, progress, ticker);
+      try {
+        Files.deleteIfExists(report.log());
+      } catch (IOException e) {
+        // the builder's log directory is cleaned by the next run at the latest
+      }
+      percent = report.testCoverage();
+      if (percent != null) {
+        ran.add("coverage");
+      } else {
+        String why =
+            report.dependencyNote() != null
+                ? report.dependencyNote()
+                : report.steps().stream()
+                    .filter(step -> !step.succeeded())
+                    .map(step -> step.name() + ": " + step.outcome() + " (" + step.tool() + ")")
+                    .findFirst()
+                    .orElse("the " + report.stack() + " stack gave no coverage figure");
+        missing.add(new AnalysisFindings.MissingAnalyzer("coverage", why));
+      }
+    }
+    return new AnalysisFindings(found.findings(), ran, missing, percent, found.linesOfCode());
   }
 
   private static ApplicationFailure failure(AnalysisFailure type, Exception cause) {

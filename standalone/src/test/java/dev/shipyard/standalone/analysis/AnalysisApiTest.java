@@ -57,6 +57,20 @@ class AnalysisApiTest {
           return count + 1
       """;
 
+  /** A test that runs part of app/db.py, so coverage.py has a figure below 100 to report. */
+  static final String TEST_DB_PY =
+      """
+      import sqlite3
+
+      from app.db import count_users
+
+
+      def test_count_users_counts_the_count_row():
+          conn = sqlite3.connect(":memory:")
+          conn.execute("CREATE TABLE users (name TEXT)")
+          assert count_users(conn) == 1
+      """;
+
   /** Stores a capsule of {@code owner} with the planted files, as a finished generation does. */
   static String storeCapsule(LocalPlatform platform, Account owner, String projectName) {
     BlobStore blobs = platform.workerContext().getBean(BlobStore.class);
@@ -67,12 +81,14 @@ class AnalysisApiTest {
                 List.of(
                     new SourceFile("app/__init__.py", ""),
                     new SourceFile("app/db.py", DB_PY),
+                    new SourceFile("tests/__init__.py", ""),
+                    new SourceFile("tests/test_db.py", TEST_DB_PY),
                     new SourceFile("README.md", "# planted\n")));
     String capsuleId = "cap-" + UUID.randomUUID().toString().substring(0, 16);
     jdbc.update(
         "INSERT INTO capsules (id, request_id, tenant_id, owner_id, description,"
             + " project_name, engine, target_score, workflow_id, file_count, manifest_key,"
-            + " version_key) VALUES (?, ?, ?, ?, 'planted', ?, 'offline', 0.9, ?, 3,"
+            + " version_key) VALUES (?, ?, ?, ?, 'planted', ?, 'offline', 0.9, ?, 5,"
             + " ?, ?)",
         capsuleId,
         "req-" + capsuleId,
@@ -157,7 +173,9 @@ class AnalysisApiTest {
     assertThat(((Number) result.get("code_smells")).intValue()).isGreaterThanOrEqualTo(1);
     double score = ((Number) result.get("quality_score")).doubleValue();
     assertThat(score).isBetween(0.0, 10.0);
-    assertThat(result.get("coverage_percent")).isNull();
+    // The project's test ran under coverage.py in the sandbox: part of app/db.py is covered.
+    assertThat(((Number) result.get("coverage_percent")).doubleValue()).isBetween(1.0, 99.0);
+    assertThat((List<String>) result.get("analyzers_run")).contains("coverage");
     assertThat((List<String>) result.get("recommendations")).isNotEmpty();
     // the secret's value appears nowhere in the answer
     assertThat(result.toString()).doesNotContain("hunter2");
