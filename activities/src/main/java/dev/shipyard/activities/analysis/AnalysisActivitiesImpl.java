@@ -21,6 +21,7 @@ import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,11 +165,21 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
       missing.add(
           new AnalysisFindings.MissingAnalyzer("coverage", "no project builder on this worker"));
     } else {
-      BuildReport report = projectBuilder.build(root, progress, ticker);
+      Path log;
       try {
-        Files.deleteIfExists(report.log());
+        log = Files.createTempFile("shipyard-coverage-", ".log");
       } catch (IOException e) {
-        // the builder's log directory is cleaned by the next run at the latest
+        throw new UncheckedIOException("Cannot create a log for the test run", e);
+      }
+      BuildReport report;
+      try {
+        report = projectBuilder.build(root, log, progress, ticker);
+      } finally {
+        try {
+          Files.deleteIfExists(log);
+        } catch (IOException e) {
+          // a temporary file; the operating system's cleaner takes what is left
+        }
       }
       percent = report.testCoverage();
       if (percent != null) {

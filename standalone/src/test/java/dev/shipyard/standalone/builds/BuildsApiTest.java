@@ -413,6 +413,7 @@ class BuildsApiTest {
     assertThat(
             new String(
                 blobs.get("builds/" + taskId + "/build.log").orElseThrow(), StandardCharsets.UTF_8))
+        .contains("Shipyard build of") // the builder's own output up to the cancel is kept
         .contains("[build step ended early");
     Json.call(api, HttpMethod.DELETE, "/api/build/" + taskId, owner.accessToken(), null, 409);
   }
