@@ -7,6 +7,8 @@ Arguments: ctx (the root context), w (the worker values), name, component.
 {{- $w := .w }}
 {{- $name := .name }}
 {{- $component := .component }}
+{{- $b := $w.builds }}
+{{- $k8s := eq (include "shipyard.buildSandbox" $b) "kubernetes" }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -28,7 +30,12 @@ spec:
         {{- include "shipyard.labels" (dict "ctx" $ctx "component" $component) | nindent 8 }}
     spec:
       serviceAccountName: {{ include "shipyard.serviceAccountName" $ctx }}
+      {{- if $k8s }}
+      # Builds run as Kubernetes Jobs: the worker talks to the API server with its token.
+      automountServiceAccountToken: true
+      {{- else }}
       automountServiceAccountToken: {{ $ctx.Values.serviceAccount.automountToken }}
+      {{- end }}
       {{- with $ctx.Values.imagePullSecrets }}
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
@@ -73,6 +80,7 @@ spec:
             {{- with $w.webhooks.existingSecret }}
             {{- include "shipyard.envFromSecret" (list "WEBHOOK_SIGNING_SECRET" . $w.webhooks.secretKey) | nindent 12 }}
             {{- end }}
+            {{- include "shipyard.buildEnv" (dict "ctx" $ctx "w" $w) | trim | nindent 12 }}
             {{- with $w.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -101,10 +109,20 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if $k8s }}
+            - name: build-workspaces
+              mountPath: {{ $b.workspaceRoot | quote }}
+            {{- end }}
       volumes:
         # Writable scratch space (git checkouts, generated files): the root filesystem is read-only.
         - name: tmp
           emptyDir: {}
+        {{- if $k8s }}
+        # Build workspaces, shared with the build Jobs (which mount the same claim at the same path).
+        - name: build-workspaces
+          persistentVolumeClaim:
+            claimName: {{ include "shipyard.buildWorkspaceClaim" $b | quote }}
+        {{- end }}
       {{- with $w.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
@@ -117,4 +135,90 @@ spec:
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+{{- end }}
+
+
+{{/*
+Where builds run for the given `builds` values: "local" or "kubernetes" (fails on anything else).
+*/}}
+{{- define "shipyard.buildSandbox" -}}
+{{- $sandbox := .sandbox | default "local" }}
+{{- if not (has $sandbox (list "local" "kubernetes")) }}
+{{- fail (printf "worker.builds.sandbox must be local or kubernetes, not %q" $sandbox) }}
+{{- end }}
+{{- $sandbox }}
+{{- end }}
+
+{{/*
+The ReadWriteMany PVC holding build workspaces; required in Kubernetes mode.
+*/}}
+{{- define "shipyard.buildWorkspaceClaim" -}}
+{{- required "worker.builds.workspaceClaim is required when worker.builds.sandbox=kubernetes: the name of an existing ReadWriteMany PersistentVolumeClaim for build workspaces" .workspaceClaim }}
+{{- end }}
+
+{{/*
+metadata.namespace of the build Role, RoleBinding and NetworkPolicy: builds.namespace, or none
+(the release namespace, like every other resource of the chart). Call with the root context.
+*/}}
+{{- define "shipyard.buildNamespaceMetadata" -}}
+{{- with .Values.worker.builds.namespace }}
+namespace: {{ . | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+BUILD_* and ANALYSIS_* env of a worker container: only what is set, so the worker's own defaults
+(worker.yml) apply to the rest. Arguments: ctx, w (the worker values).
+*/}}
+{{- define "shipyard.buildEnv" -}}
+{{- $b := .w.builds }}
+{{- if eq (include "shipyard.buildSandbox" $b) "kubernetes" }}
+- name: BUILD_SANDBOX
+  value: kubernetes
+{{- if $b.namespace }}
+- name: BUILD_NAMESPACE
+  value: {{ $b.namespace | quote }}
+{{- else }}
+{{- /* The release namespace, as the pod itself sees it (right also for helm template | kubectl -n). */}}
+- name: BUILD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+{{- end }}
+- name: BUILD_WORKSPACE_CLAIM
+  value: {{ include "shipyard.buildWorkspaceClaim" $b | quote }}
+- name: BUILD_WORKSPACE_ROOT
+  value: {{ required "worker.builds.workspaceRoot is required when worker.builds.sandbox=kubernetes" $b.workspaceRoot | quote }}
+{{- with $b.images }}
+{{- include "shipyard.optionalEnv" (list "BUILD_IMAGE_JAVA_MAVEN" .javaMaven) }}
+{{- include "shipyard.optionalEnv" (list "BUILD_IMAGE_NODE" .node) }}
+{{- include "shipyard.optionalEnv" (list "BUILD_IMAGE_PYTHON" .python) }}
+{{- include "shipyard.optionalEnv" (list "BUILD_IMAGE_DEFAULT" .default) }}
+{{- end }}
+{{- include "shipyard.optionalEnv" (list "BUILD_CPU_LIMIT" $b.cpuLimit) }}
+{{- else }}
+{{- include "shipyard.optionalEnv" (list "BUILD_READ_ONLY_PATHS" $b.readOnlyPaths) }}
+{{- end }}
+{{- include "shipyard.optionalEnv" (list "BUILD_MEMORY_MB" $b.memoryMb) }}
+{{- include "shipyard.optionalEnv" (list "BUILD_STEP_TIMEOUT" $b.stepTimeout) }}
+{{- include "shipyard.optionalEnv" (list "BUILD_MAVEN_MIRROR" $b.mavenMirror) }}
+{{- include "shipyard.optionalEnv" (list "BUILD_NPM_REGISTRY" $b.npmRegistry) }}
+{{- include "shipyard.optionalEnv" (list "BUILD_PIP_INDEX_URL" $b.pipIndexUrl) }}
+{{- with .w.analysis }}
+{{- include "shipyard.optionalEnv" (list "ANALYSIS_ESLINT" .eslint) }}
+{{- include "shipyard.optionalEnv" (list "ANALYSIS_PATH" .path) }}
+{{- end }}
+{{- end }}
+
+{{/*
+One env entry (list name value), rendered only when the value is non-empty.
+*/}}
+{{- define "shipyard.optionalEnv" -}}
+{{- $value := index . 1 }}
+{{- if not (kindIs "invalid" $value) }}
+{{- if ne (toString $value) "" }}
+- name: {{ index . 0 }}
+  value: {{ toString $value | quote }}
+{{- end }}
+{{- end }}
 {{- end }}

@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -422,6 +426,230 @@ class ShipyardChartTest {
         .hasMessageContaining("database.existingSecret is required");
     assertThatThrownBy(() -> render(Map.of("api.jwt.existingSecret", "")))
         .hasMessageContaining("api.jwt.existingSecret is required");
+  }
+
+  @Test
+  void localBuildsByDefaultRenderNoRbacNoNetworkPolicyAndNoBuildSandboxEnv() {
+    Manifests manifests = render(Map.of());
+
+    assertThat(manifests.ofKind("Role")).isEmpty();
+    assertThat(manifests.ofKind("RoleBinding")).isEmpty();
+    assertThat(manifests.ofKind("NetworkPolicy")).isEmpty();
+    Map<String, Object> worker = manifests.get("Deployment", WORKER);
+    assertThat(env(worker).keySet()).noneMatch(name -> name.startsWith("BUILD_"));
+    assertThat(env(worker).keySet()).noneMatch(name -> name.startsWith("ANALYSIS_"));
+    assertThat(listAt(worker, "spec", "template", "spec", "volumes"))
+        .noneMatch(volume -> volume.toString().contains("persistentVolumeClaim"));
+    assertThat(at(worker, "spec", "template", "spec", "automountServiceAccountToken"))
+        .isEqualTo(false);
+  }
+
+  @Test
+  void localBuildSettingsArePassedOnOnlyWhenSet() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("worker.builds.memoryMb", 4096);
+    values.put("worker.builds.stepTimeout", "20m");
+    values.put("worker.builds.mavenMirror", "https://nexus.example.com/maven");
+    values.put("worker.builds.npmRegistry", "https://nexus.example.com/npm/");
+    values.put("worker.builds.pipIndexUrl", "https://nexus.example.com/pypi/simple");
+    values.put("worker.builds.readOnlyPaths", "/opt/jdk");
+    values.put("worker.builds.cpuLimit", "4");
+    values.put("worker.analysis.eslint", "/usr/local/bin/eslint");
+    Map<String, Map<String, Object>> env = env(render(values).get("Deployment", WORKER));
+
+    assertThat(env.get("BUILD_MEMORY_MB")).containsEntry("value", "4096");
+    assertThat(env.get("BUILD_STEP_TIMEOUT")).containsEntry("value", "20m");
+    assertThat(env.get("BUILD_MAVEN_MIRROR"))
+        .containsEntry("value", "https://nexus.example.com/maven");
+    assertThat(env.get("BUILD_NPM_REGISTRY"))
+        .containsEntry("value", "https://nexus.example.com/npm/");
+    assertThat(env.get("BUILD_PIP_INDEX_URL"))
+        .containsEntry("value", "https://nexus.example.com/pypi/simple");
+    assertThat(env.get("BUILD_READ_ONLY_PATHS")).containsEntry("value", "/opt/jdk");
+    assertThat(env.get("ANALYSIS_ESLINT")).containsEntry("value", "/usr/local/bin/eslint");
+    // Kubernetes-only settings stay out of a local worker.
+    assertThat(env)
+        .doesNotContainKeys(
+            "BUILD_SANDBOX",
+            "BUILD_CPU_LIMIT",
+            "BUILD_NAMESPACE",
+            "BUILD_WORKSPACE_CLAIM",
+            "BUILD_WORKSPACE_ROOT",
+            "BUILD_IMAGE_JAVA_MAVEN",
+            "ANALYSIS_PATH");
+  }
+
+  @Test
+  void kubernetesBuildsRenderRbacNetworkPolicyWorkspaceVolumeAndEnv() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("worker.builds.sandbox", "kubernetes");
+    values.put("worker.builds.workspaceClaim", "build-workspaces");
+    values.put("worker.builds.cpuLimit", "3");
+    values.put("worker.builds.images.python", "registry.example.com/python:3.12");
+    values.put("serviceAccount.create", true);
+    Manifests manifests = Manifests.parse(template(values).withNamespace("ship").call());
+    String builds = FULLNAME + "-builds";
+
+    // Without builds.namespace everything lands in the release namespace, like the rest.
+    Map<String, Object> role = manifests.get("Role", builds);
+    assertThat(mapAt(role, "metadata")).doesNotContainKey("namespace");
+    List<Map<String, Object>> rules = listAt(role, "rules");
+    assertThat(rules)
+        .containsExactlyInAnyOrder(
+            Map.of(
+                "apiGroups", List.of("batch"),
+                "resources", List.of("jobs"),
+                "verbs", List.of("create", "get", "list", "watch", "delete")),
+            Map.of(
+                "apiGroups", List.of(""),
+                "resources", List.of("pods"),
+                "verbs", List.of("get", "list", "watch")),
+            Map.of(
+                "apiGroups",
+                List.of(""),
+                "resources",
+                List.of("pods/log"),
+                "verbs",
+                List.of("get")));
+
+    Map<String, Object> binding = manifests.get("RoleBinding", builds);
+    assertThat(mapAt(binding, "metadata")).doesNotContainKey("namespace");
+    assertThat(mapAt(binding, "roleRef"))
+        .containsEntry("kind", "Role")
+        .containsEntry("name", builds)
+        .containsEntry("apiGroup", "rbac.authorization.k8s.io");
+    assertThat(listAt(binding, "subjects"))
+        .containsExactly(Map.of("kind", "ServiceAccount", "name", FULLNAME, "namespace", "ship"));
+    Map<String, Object> deployment = manifests.get("Deployment", WORKER);
+    assertThat(at(deployment, "spec", "template", "spec", "serviceAccountName"))
+        .isEqualTo(FULLNAME);
+    assertThat(at(deployment, "spec", "template", "spec", "automountServiceAccountToken"))
+        .isEqualTo(true);
+
+    Map<String, Object> policy = manifests.get("NetworkPolicy", FULLNAME + "-builds-no-egress");
+    assertThat(mapAt(policy, "metadata")).doesNotContainKey("namespace");
+    assertThat(mapAt(policy, "spec", "podSelector", "matchLabels"))
+        .containsExactly(Map.entry("shipyard.dev/network", "none"));
+    assertThat(listAt(policy, "spec", "policyTypes")).containsExactly("Egress");
+    // Present and empty: no egress rule at all (absent would also deny, but say it explicitly).
+    assertThat(listAt(policy, "spec", "egress")).isEmpty();
+
+    List<Map<String, Object>> volumes = listAt(deployment, "spec", "template", "spec", "volumes");
+    Map<String, Object> volume =
+        volumes.stream()
+            .filter(v -> v.containsKey("persistentVolumeClaim"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(at(volume, "persistentVolumeClaim", "claimName")).isEqualTo("build-workspaces");
+    List<Map<String, Object>> mounts = listAt(container(deployment), "volumeMounts");
+    assertThat(mounts)
+        .contains(Map.of("name", volume.get("name"), "mountPath", "/var/lib/shipyard/workspaces"));
+
+    Map<String, Map<String, Object>> env = env(deployment);
+    assertThat(env.get("BUILD_SANDBOX")).containsEntry("value", "kubernetes");
+    // The pod's own namespace, which is the release namespace however the chart is applied.
+    assertThat(at(env.get("BUILD_NAMESPACE"), "valueFrom", "fieldRef", "fieldPath"))
+        .isEqualTo("metadata.namespace");
+    assertThat(env.get("BUILD_WORKSPACE_CLAIM")).containsEntry("value", "build-workspaces");
+    assertThat(env.get("BUILD_WORKSPACE_ROOT"))
+        .containsEntry("value", "/var/lib/shipyard/workspaces");
+    assertThat(env.get("BUILD_CPU_LIMIT")).containsEntry("value", "3");
+    assertThat(env.get("BUILD_IMAGE_PYTHON"))
+        .containsEntry("value", "registry.example.com/python:3.12");
+    // Unset values keep the worker's defaults.
+    assertThat(env).doesNotContainKeys("BUILD_IMAGE_NODE", "BUILD_MEMORY_MB", "BUILD_MAVEN_MIRROR");
+  }
+
+  @Test
+  void kubernetesBuildsHonourAnOtherNamespaceAndWorkspaceRoot() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("worker.builds.sandbox", "kubernetes");
+    values.put("worker.builds.workspaceClaim", "ws");
+    values.put("worker.builds.namespace", "shipyard-builds");
+    values.put("worker.builds.workspaceRoot", "/data/ws");
+    Manifests manifests = render(values);
+
+    assertThat(at(manifests.get("Role", FULLNAME + "-builds"), "metadata", "namespace"))
+        .isEqualTo("shipyard-builds");
+    Map<String, Object> binding = manifests.get("RoleBinding", FULLNAME + "-builds");
+    assertThat(at(binding, "metadata", "namespace")).isEqualTo("shipyard-builds");
+    // Without a ServiceAccount of its own the worker runs as the namespace's default one.
+    assertThat(at(binding, "subjects", 0, "name")).isEqualTo("default");
+    assertThat(at(binding, "subjects", 0, "namespace")).isEqualTo("default");
+    assertThat(
+            at(
+                manifests.get("NetworkPolicy", FULLNAME + "-builds-no-egress"),
+                "metadata",
+                "namespace"))
+        .isEqualTo("shipyard-builds");
+    Map<String, Map<String, Object>> env = env(manifests.get("Deployment", WORKER));
+    assertThat(env.get("BUILD_NAMESPACE")).containsEntry("value", "shipyard-builds");
+    assertThat(env.get("BUILD_WORKSPACE_ROOT")).containsEntry("value", "/data/ws");
+    List<Map<String, Object>> mounts =
+        listAt(container(manifests.get("Deployment", WORKER)), "volumeMounts");
+    assertThat(mounts)
+        .anySatisfy(mount -> assertThat(mount).containsEntry("mountPath", "/data/ws"));
+  }
+
+  @Test
+  void theNoEgressNetworkPolicyCanBeLeftOut() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("worker.builds.sandbox", "kubernetes");
+    values.put("worker.builds.workspaceClaim", "ws");
+    values.put("worker.builds.networkPolicy.enabled", false);
+    Manifests manifests = render(values);
+    assertThat(manifests.ofKind("NetworkPolicy")).isEmpty();
+    assertThat(manifests.ofKind("Role")).hasSize(1);
+  }
+
+  @Test
+  void kubernetesBuildsReachWorkerPoolsToo() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("worker.builds.sandbox", "kubernetes");
+    values.put("worker.builds.workspaceClaim", "ws");
+    values.put("worker.pools[0].name", "cpu");
+    values.put("worker.pools[0].taskQueues", "shipyard-cpu");
+    Map<String, Map<String, Object>> env = env(render(values).get("Deployment", WORKER + "-cpu"));
+    assertThat(env.get("BUILD_SANDBOX")).containsEntry("value", "kubernetes");
+    assertThat(env.get("BUILD_WORKSPACE_CLAIM")).containsEntry("value", "ws");
+  }
+
+  @Test
+  void kubernetesBuildsFailToRenderWithoutAWorkspaceClaimOrWithAnUnknownSandbox() {
+    assertThatThrownBy(() -> render(Map.of("worker.builds.sandbox", "kubernetes")))
+        .hasMessageContaining("worker.builds.workspaceClaim is required");
+    assertThatThrownBy(() -> render(Map.of("worker.builds.sandbox", "docker")))
+        .hasMessageContaining("worker.builds.sandbox must be local or kubernetes");
+  }
+
+  @Test
+  void kubernetesBuildsLintCleanInStrictMode(@TempDir Path dir) throws IOException {
+    // helm lint takes no --set here: lint a copy of the chart whose values.yaml selects kubernetes.
+    Path chart = dir.resolve("shipyard");
+    try (Stream<Path> files = Files.walk(CHART)) {
+      for (Path file : files.toList()) {
+        Path target = chart.resolve(CHART.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+    Path valuesFile = chart.resolve("values.yaml");
+    String values = Files.readString(valuesFile);
+    String kubernetes =
+        values
+            .replace("    sandbox: local\n", "    sandbox: kubernetes\n")
+            .replace("    workspaceClaim: \"\"\n", "    workspaceClaim: build-workspaces\n");
+    assertThat(kubernetes).contains("sandbox: kubernetes", "workspaceClaim: build-workspaces");
+    Files.writeString(valuesFile, kubernetes);
+
+    LintResult result = new Helm(chart).lint().strict().call();
+
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
