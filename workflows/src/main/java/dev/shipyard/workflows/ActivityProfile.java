@@ -49,8 +49,8 @@ public enum ActivityProfile {
 
   /**
    * Sandboxed commands (builds, analyses): up to 30 minutes per attempt, a heartbeat timeout of 2 s
-   * (the sandbox ticks the heartbeat about once a second; the SDK sends at most one heartbeat per
-   * 0.8 x the timeout, so a cancel reaches the step within about 1.6 s plus one tick), and {@code
+   * (the sandbox ticks the heartbeat every 200 ms; the CPU queue's workers send one at least every
+   * 400 ms, {@code WorkerTuning}, so a cancel reaches the step within about 0.6 s), and {@code
    * WAIT_CANCELLATION_COMPLETED}: a cancelled step's workflow goes on only once the activity has
    * killed its process tree and ended. Up to 3 attempts (a lost worker: another one runs the step
    * again from its start); typed failures that cannot pass are non-retryable.

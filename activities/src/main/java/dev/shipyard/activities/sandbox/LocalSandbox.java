@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalSandbox implements Sandbox {
 
+  /**
+   * How often a running command ticks its activity's heartbeat: the ticks are cheap (the SDK
+   * throttles what it sends), and the one after a cancel throws, so this bounds how late a cancel
+   * is noticed once the heartbeat's answer has brought it.
+   */
+  static final Duration TICK = Duration.ofMillis(200);
+
   private static final Logger log = LoggerFactory.getLogger(LocalSandbox.class);
 
   /** System directories bound read-only (or re-created as the same symlink) when they exist. */
@@ -281,7 +288,7 @@ public final class LocalSandbox implements Sandbox {
               pump.total(),
               Duration.ofNanos(System.nanoTime() - started));
         }
-        if (process.waitFor(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
+        if (process.waitFor(Math.min(left, TICK.toNanos()), TimeUnit.NANOSECONDS)) {
           break;
         }
         try {
