@@ -1,6 +1,9 @@
 package dev.shipyard.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.analysis.AnalysisActivitiesImpl;
+import dev.shipyard.activities.analysis.AnalysisSettings;
+import dev.shipyard.activities.analysis.RealAnalyzers;
 import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
 import dev.shipyard.activities.builds.BuildRecordActivitiesImpl;
 import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
@@ -15,6 +18,8 @@ import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.sandbox.Sandbox;
+import dev.shipyard.activities.sandbox.Sandboxes;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
@@ -23,6 +28,7 @@ import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.storage.BlobStore;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -147,5 +153,32 @@ class ActivityBeans {
   @Bean
   BuildRecordActivitiesImpl buildRecordActivities(JdbcTemplate jdbc) {
     return new BuildRecordActivitiesImpl(jdbc);
+  }
+
+  /**
+   * Code analyses: the real analyzers run through the worker's {@link Sandbox}. Without one (the
+   * sandbox is not configured on this worker) every sandboxed analyzer is named missing in the
+   * results, never skipped silently.
+   */
+  @Bean
+  AnalysisActivitiesImpl analysisActivities(
+      ObjectProvider<Sandbox> sandbox,
+      ObjectProvider<ProjectBuilder> builder,
+      WorkerProperties properties,
+      BlobStore blobs,
+      JdbcTemplate jdbc,
+      TaskEventWriter events,
+      ObjectMapper json) {
+    WorkerProperties.Analysis analysis = properties.analysis();
+    String eslint = analysis == null ? null : analysis.eslint();
+    AnalysisSettings settings =
+        AnalysisSettings.defaults(eslint == null || eslint.isBlank() ? null : Path.of(eslint));
+    if (analysis != null && analysis.path() != null && !analysis.path().isBlank()) {
+      settings = settings.withPath(analysis.path());
+    }
+    Sandbox chosen = Sandboxes.resolving(() -> sandbox.getIfUnique(() -> Sandboxes.NONE));
+    log.info("Analyses: analyzers run in sandbox '{}'", chosen.name());
+    return new AnalysisActivitiesImpl(
+        new RealAnalyzers(chosen, settings), builder::getIfAvailable, blobs, jdbc, events, json);
   }
 }

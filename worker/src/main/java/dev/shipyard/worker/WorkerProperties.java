@@ -6,7 +6,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** What the worker's activities read from the environment (README: Configuration). */
 @ConfigurationProperties("shipyard")
-public record WorkerProperties(S3Settings storage, Codegen codegen, Webhooks webhooks) {
+public record WorkerProperties(
+    S3Settings storage, Codegen codegen, Webhooks webhooks, Analysis analysis) {
+
+  /**
+   * Code analyses.
+   *
+   * @param eslint the ESLint executable ({@code ANALYSIS_ESLINT}); empty: ESLint is named missing
+   * @param path the PATH analyzers are found on and run with ({@code ANALYSIS_PATH}); empty: the
+   *     worker's own
+   */
+  public record Analysis(String eslint, String path) {}
 
   /**
    * Capsule generation.

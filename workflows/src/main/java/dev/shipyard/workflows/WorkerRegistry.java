@@ -1,5 +1,7 @@
 package dev.shipyard.workflows;
 
+import dev.shipyard.workflows.analysis.AnalysisActivities;
+import dev.shipyard.workflows.analysis.AnalysisWorkflowImpl;
 import dev.shipyard.workflows.builds.BuildProjectActivities;
 import dev.shipyard.workflows.builds.BuildRecordActivities;
 import dev.shipyard.workflows.builds.BuildStepActivities;
@@ -49,7 +51,8 @@ public final class WorkerRegistry {
   public static final List<WorkflowBinding> WORKFLOWS =
       List.of(
           new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES),
-          new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS));
+          new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS),
+          new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -70,7 +73,8 @@ public final class WorkerRegistry {
           new ActivityBinding(
               BuildStepActivities.class, TaskQueues.CPU, ActivityProfile.SANDBOXED_STEP),
           new ActivityBinding(
-              BuildRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING));
+              BuildRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(AnalysisActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP));
 
   private WorkerRegistry() {}
 

@@ -1,5 +1,6 @@
 package dev.shipyard.activities.analysis;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** The kinds of analysis of builds-analysis-api.md ({@code analysis_types}). */
@@ -8,6 +9,7 @@ public enum AnalysisType {
   SECURITY,
   TYPES;
 
+  @JsonValue
   public String value() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -90,14 +89,15 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
     BuildWorkspaces shared = workspaces.get();
     Workspace temporary = shared == null ? Workspace.create(sources) : null;
     Path root = shared == null ? temporary.root() : materialise(shared, request.taskId(), sources);
+    Path log = newLog();
     try {
       BuildReport report;
       try {
-        report = projectBuilder.build(root, progress, ticker);
+        report = projectBuilder.build(root, log, progress, ticker);
       } catch (RuntimeException e) {
         // Cancelled (the tick threw and the sandbox killed the process tree) or broken: keep what
-        // is known, and the log files left in the workspace, before the step ends.
-        storeLog(logKey, partialLog(root, e));
+        // is known and the builder's output so far before the step ends.
+        storeLog(logKey, partialLog(log, e));
         write(request.taskId(), partial(project, logKey), logKey);
         throw BuildFailures.map(e);
       }
@@ -111,11 +111,24 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
       }
       return results;
     } finally {
+      try {
+        Files.deleteIfExists(log);
+      } catch (IOException e) {
+        // a temporary file; the operating system's cleaner takes what is left
+      }
       if (temporary != null) {
         temporary.close();
       } else {
         shared.delete(root);
       }
+    }
+  }
+
+  private static Path newLog() {
+    try {
+      return Files.createTempFile("shipyard-build-", ".log");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a build log", e);
     }
   }
 
@@ -207,17 +220,11 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
     blobs.put(key, new ByteArrayInputStream(content), content.length, "text/plain; charset=utf-8");
   }
 
-  /** The log files the builder left in the workspace, then why the step ended. */
-  private static byte[] partialLog(Path root, RuntimeException e) {
+  /** The builder's output so far, then why the step ended. */
+  private static byte[] partialLog(Path log, RuntimeException e) {
     StringBuilder text = new StringBuilder();
-    Path base =
-        root.getParent() != null && root.getFileName().toString().equals("project")
-            ? root.getParent()
-            : root;
-    try (Stream<Path> walk = Files.walk(base)) {
-      for (Path log : walk.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
-        text.append(Files.readString(log, StandardCharsets.UTF_8));
-      }
+    try {
+      text.append(Files.readString(log, StandardCharsets.UTF_8));
     } catch (IOException | UncheckedIOException ignored) {
       // what could be read is kept
     }

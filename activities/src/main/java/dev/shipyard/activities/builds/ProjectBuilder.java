@@ -13,8 +13,9 @@ import java.nio.file.Path;
 public interface ProjectBuilder {
 
   /**
-   * Builds the project whose files are in {@code workspace}, writing the output of every command to
-   * {@link BuildReport#log()}.
+   * Builds the project whose files are in {@code workspace}, appending the output of every command
+   * to {@code log} (also {@link BuildReport#log()}). The caller owns the log: when the build is
+   * cancelled (the ticker throws) or breaks, what it holds so far is still there.
    */
-  BuildReport build(Path workspace, StepProgress progress, Ticker ticker);
+  BuildReport build(Path workspace, Path log, StepProgress progress, Ticker ticker);
 }

@@ -74,10 +74,15 @@ public final class ToolchainProjectBuilder implements ProjectBuilder {
     return "unknown";
   }
 
-  @Override
+  /** Builds with a new log file in the settings' log directory (tests, tools). */
   public BuildReport build(Path workspace, StepProgress progress, Ticker ticker) {
+    return build(workspace, newLog(), progress, ticker);
+  }
+
+  @Override
+  public BuildReport build(Path workspace, Path log, StepProgress progress, Ticker ticker) {
     Path root = workspace.toAbsolutePath().normalize();
-    Run run = new Run(root, progress, ticker, newLog());
+    Run run = new Run(root, progress, ticker, log);
     String stack = detectStack(root);
     run.header(
         "Shipyard build of "

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  *       pass.
  * </ul>
  */
-final class SecretScanner {
+public final class SecretScanner {
 
   /** The scan weighs this much in all, shared equally among the scanned files. */
   static final double TOTAL_WEIGHT = 4;
@@ -155,7 +155,7 @@ final class SecretScanner {
   }
 
   /** One line per finding: {@code line N: <kind> (AKIA…, 20 chars)}, never the whole secret. */
-  static List<String> findings(String file, String content) {
+  public static List<String> findings(String file, String content) {
     boolean codeOrConfig = !FileKinds.isTest(file) && !FileKinds.isMarkdown(file);
     boolean bareValues = allowsBareValues(file);
     List<String> findings = new ArrayList<>();

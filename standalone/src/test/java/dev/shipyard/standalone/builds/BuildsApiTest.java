@@ -9,6 +9,7 @@ import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.WsClient;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.capsules.FileSet;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,17 @@ class BuildsApiTest {
         .containsEntry("message", "Build task created successfully");
     String taskId = (String) created.get("task_id");
     assertThat(UUID.fromString(taskId)).isNotNull();
+    // A real WebSocket client watches the build from its start to its end.
+    String wsUrl =
+        platform.endpoints().apiUrl().replaceFirst("^http", "ws")
+            + "/api/ws/build/"
+            + taskId
+            + "?token="
+            + owner.accessToken();
+    List<Map<String, Object>> watched;
+    try (WsClient ws = WsClient.connect(wsUrl)) {
+      watched = ws.untilEnd(BUILD_DEADLINE);
+    }
 
     Map<String, Object> build = awaitEnd(api, owner, taskId);
     assertThat(build)
@@ -87,6 +99,30 @@ class BuildsApiTest {
                   + passed
                   + " passed (see the build log)");
     }
+    // What the watcher saw: connected, progress rising in seq order, then the same end as GET.
+    assertThat(watched.get(0)).containsEntry("type", "connected").containsEntry("task_id", taskId);
+    List<Map<String, Object>> progress =
+        watched.stream().filter(m -> "progress".equals(m.get("type"))).toList();
+    assertThat(progress).as("progress messages: %s", watched).hasSizeGreaterThan(1);
+    assertThat(progress)
+        .extracting(m -> ((Number) m.get("seq")).longValue())
+        .isSorted()
+        .doesNotHaveDuplicates();
+    assertThat(progress).extracting(m -> (Integer) m.get("progress")).isSorted();
+    assertThat(progress)
+        .extracting(m -> ((Map<String, Object>) m.get("data")).get("current_step"))
+        .as("the steps named")
+        .doesNotContainNull();
+    Map<String, Object> end = watched.get(watched.size() - 1);
+    if (failed == 0) {
+      assertThat(end).containsEntry("type", "completion").containsEntry("status", "completed");
+      assertThat((Map<String, Object>) end.get("results"))
+          .containsEntry("tests_passed", passed)
+          .containsEntry("capsule_id", results.get("capsule_id"));
+    } else {
+      assertThat(end).containsEntry("type", "error").containsEntry("status", "failed");
+    }
+
     Number coverage = (Number) results.get("test_coverage");
     assertThat(coverage).as("coverage.py's figure").isNotNull();
     assertThat(coverage.doubleValue()).isBetween(1.0, 100.0);
@@ -377,6 +413,7 @@ class BuildsApiTest {
     assertThat(
             new String(
                 blobs.get("builds/" + taskId + "/build.log").orElseThrow(), StandardCharsets.UTF_8))
+        .contains("Shipyard build of") // the builder's own output up to the cancel is kept
         .contains("[build step ended early");
     Json.call(api, HttpMethod.DELETE, "/api/build/" + taskId, owner.accessToken(), null, 409);
   }

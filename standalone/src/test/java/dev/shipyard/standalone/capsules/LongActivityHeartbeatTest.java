@@ -2,6 +2,10 @@ package dev.shipyard.standalone.capsules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.analysis.AnalysisActivitiesImpl;
+import dev.shipyard.activities.analysis.AnalysisSettings;
+import dev.shipyard.activities.analysis.RealAnalyzers;
 import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
 import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
 import dev.shipyard.activities.builds.BuildWorkspaces;
@@ -10,12 +14,15 @@ import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.sandbox.Sandboxes;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.WorkerRegistry;
+import dev.shipyard.workflows.analysis.AnalysisActivities;
+import dev.shipyard.workflows.analysis.AnalysisRequest;
 import dev.shipyard.workflows.builds.BuildProjectActivities;
 import dev.shipyard.workflows.builds.BuildRequest;
 import dev.shipyard.workflows.builds.BuildStepActivities;
@@ -34,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -81,7 +89,13 @@ class LongActivityHeartbeatTest {
     env.registerActivitiesImplementations(
         new CapsuleEngineActivitiesImpl(List.of(new OfflineEngine()), OfflineEngine.NAME, blobs),
         new CapsuleValidationActivitiesImpl(name -> validator, OfflineEngine.NAME, blobs),
-        new CapsuleStorageActivitiesImpl(blobs, jdbc));
+        new CapsuleStorageActivitiesImpl(blobs, jdbc),
+        new AnalysisActivitiesImpl(
+            new RealAnalyzers(Sandboxes.NONE, AnalysisSettings.defaults(null)),
+            blobs,
+            jdbc,
+            new TaskEventWriter(jdbc, new ObjectMapper()),
+            new ObjectMapper()));
     CapsuleEngineActivities engine = stub(CapsuleEngineActivities.class);
     CapsuleValidationActivities validation = stub(CapsuleValidationActivities.class);
     CapsuleStorageActivities storage = stub(CapsuleStorageActivities.class);
@@ -100,6 +114,22 @@ class LongActivityHeartbeatTest {
         CapsuleStorageActivities.class,
         "store",
         () -> storage.store(request, plan, files, report, List.<Iteration>of()));
+    AnalysisActivities analysis = stub(AnalysisActivities.class);
+    run(
+        AnalysisActivities.class,
+        "analyze",
+        () ->
+            analysis.analyze(
+                new AnalysisRequest(
+                    UUID.randomUUID().toString(),
+                    "default",
+                    request.userId(),
+                    "heartbeat",
+                    "heartbeat",
+                    request.capsuleId(),
+                    null,
+                    files.manifestKey(),
+                    List.of("security"))));
 
     // Builds: the project step (generation) and the build step (a real pytest run, whose
     // generated tests may fail on Debian's FastAPI: the step's heartbeats are what counts here).

@@ -1,6 +1,9 @@
 package dev.shipyard.standalone.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.activities.analysis.AnalysisActivitiesImpl;
+import dev.shipyard.activities.analysis.AnalysisSettings;
+import dev.shipyard.activities.analysis.RealAnalyzers;
 import dev.shipyard.activities.builds.BuildProjectActivitiesImpl;
 import dev.shipyard.activities.builds.BuildRecordActivitiesImpl;
 import dev.shipyard.activities.builds.BuildStepActivitiesImpl;
@@ -10,6 +13,7 @@ import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
+import dev.shipyard.activities.sandbox.Sandboxes;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.webhook.WebhookSender;
@@ -82,7 +86,14 @@ public final class TestWorkers {
             new BuildProjectActivitiesImpl(List.of(engine), engine.name(), blobs, jdbc),
             new BuildStepActivitiesImpl(
                 () -> null, () -> null, blobs, jdbc, new TaskEventWriter(jdbc, new ObjectMapper())),
-            new BuildRecordActivitiesImpl(jdbc)));
+            new BuildRecordActivitiesImpl(jdbc),
+            // analyses are not run by these tests: no sandbox, every sandboxed analyzer missing
+            new AnalysisActivitiesImpl(
+                new RealAnalyzers(Sandboxes.NONE, AnalysisSettings.defaults(null)),
+                blobs,
+                jdbc,
+                new TaskEventWriter(jdbc, new ObjectMapper()),
+                new ObjectMapper())));
   }
 
   /** A capsule's status as the API shows it, from its run in {@code workflow_runs}. */

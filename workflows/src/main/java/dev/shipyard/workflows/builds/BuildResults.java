@@ -1,6 +1,8 @@
 package dev.shipyard.workflows.builds;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The results of a build ({@code results} of builds-analysis-api.md), as written to {@code
@@ -64,5 +66,25 @@ public record BuildResults(
         null,
         null,
         List.of());
+  }
+
+  /**
+   * The results as builds-analysis-api.md names them (snake_case): what {@code builds.results}
+   * stores, {@code GET /api/build/{task_id}} shows and the WebSocket's {@code completion} carries.
+   */
+  public Map<String, Object> toDocument() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("capsule_id", capsuleId);
+    m.put("version_id", versionId);
+    m.put("generated_files", generatedFiles);
+    m.put("tests_passed", testsPassed);
+    m.put("tests_failed", testsFailed);
+    m.put("test_coverage", testCoverage);
+    m.put("stack", stack);
+    m.put("steps", steps);
+    m.put("dependency_note", dependencyNote);
+    m.put("log_key", logKey);
+    m.put("test_names", testNames);
+    return m;
   }
 }

@@ -159,7 +159,7 @@ public class BuildWorkflowImpl implements BuildWorkflow {
   private void finish(BuildStatus end, String details, String error, BuildResults results) {
     Map<String, Object> data = new LinkedHashMap<>();
     if (results != null) {
-      data.put("results", results);
+      data.put("results", results.toDocument());
     }
     if (error != null) {
       data.put("error", error);
