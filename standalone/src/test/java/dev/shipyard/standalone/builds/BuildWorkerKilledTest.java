@@ -158,7 +158,15 @@ class BuildWorkerKilledTest {
         .containsEntry("tests_failed", 0);
     assertThat((List<String>) results.get("test_names")).containsExactly(testName);
 
-    // One completion event, the last one.
+    // The history: every activity completed once; the build step on its second attempt.
+    WorkflowClient temporal = platform.workerContext().getBean(WorkflowClient.class);
+    // The status is recorded by an activity just before the workflow returns: wait for its close.
+    BuildOutcome outcome =
+        temporal
+            .newUntypedWorkflowStub(BuildRequest.workflowId(taskId))
+            .getResult(DEADLINE.toSeconds(), TimeUnit.SECONDS, BuildOutcome.class);
+    assertThat(outcome.status()).isEqualTo(BuildStatus.COMPLETED);
+    // One completion event, the last one (it is appended after the status is recorded).
     Map<String, Object> page =
         Json.call(
             api,
@@ -172,14 +180,6 @@ class BuildWorkerKilledTest {
         .isEqualTo(1);
     assertThat(events.get(events.size() - 1)).containsEntry("type", "completion");
 
-    // The history: every activity completed once; the build step on its second attempt.
-    WorkflowClient temporal = platform.workerContext().getBean(WorkflowClient.class);
-    // The status is recorded by an activity just before the workflow returns: wait for its close.
-    BuildOutcome outcome =
-        temporal
-            .newUntypedWorkflowStub(BuildRequest.workflowId(taskId))
-            .getResult(DEADLINE.toSeconds(), TimeUnit.SECONDS, BuildOutcome.class);
-    assertThat(outcome.status()).isEqualTo(BuildStatus.COMPLETED);
     List<HistoryEvent> history =
         temporal.fetchHistory(BuildRequest.workflowId(taskId)).getHistory().getEventsList();
     Map<Long, String> scheduled = new HashMap<>();
