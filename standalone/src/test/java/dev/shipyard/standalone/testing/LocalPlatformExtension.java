@@ -89,10 +89,21 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
 
   /** Starts a platform of its own on free ports (for tests that break a component). */
   public static LocalPlatform startIsolated(Path dataDir) throws Exception {
+    return startIsolated(dataDir, Map.of());
+  }
+
+  /**
+   * Starts a platform of its own on free ports whose worker has {@code workerOverrides} on top of
+   * the test workers' properties (e.g. to move a task queue away from the in-process worker).
+   */
+  public static LocalPlatform startIsolated(Path dataDir, Map<String, Object> workerOverrides)
+      throws Exception {
+    Map<String, Object> worker = new java.util.LinkedHashMap<>(WORKER_PROPERTIES);
+    worker.putAll(workerOverrides);
     return new LocalPlatform(
             LocalPlatform.Settings.ephemeral(dataDir)
                 .withApiProperties(apiProperties())
-                .withWorkerProperties(WORKER_PROPERTIES))
+                .withWorkerProperties(worker))
         .start();
   }
 
