@@ -164,6 +164,7 @@ class ActivityBeans {
   AnalysisActivitiesImpl analysisActivities(
       ObjectProvider<Sandbox> sandbox,
       ObjectProvider<ProjectBuilder> builder,
+      ObjectProvider<BuildWorkspaces> workspaces,
       WorkerProperties properties,
       BlobStore blobs,
       JdbcTemplate jdbc,
@@ -179,6 +180,12 @@ class ActivityBeans {
     Sandbox chosen = Sandboxes.resolving(() -> sandbox.getIfUnique(() -> Sandboxes.NONE));
     log.info("Analyses: analyzers run in sandbox '{}'", chosen.name());
     return new AnalysisActivitiesImpl(
-        new RealAnalyzers(chosen, settings), builder::getIfAvailable, blobs, jdbc, events, json);
+        new RealAnalyzers(chosen, settings),
+        builder::getIfAvailable,
+        workspaces::getIfAvailable,
+        blobs,
+        jdbc,
+        events,
+        json);
   }
 }

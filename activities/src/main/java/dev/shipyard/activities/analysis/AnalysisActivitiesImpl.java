@@ -3,6 +3,7 @@ package dev.shipyard.activities.analysis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.builds.BuildReport;
+import dev.shipyard.activities.builds.BuildWorkspaces;
 import dev.shipyard.activities.builds.ProjectBuilder;
 import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.activities.common.Heartbeats;
@@ -45,6 +46,7 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
 
   private final CodeAnalyzer analyzer;
   private final Supplier<ProjectBuilder> builder;
+  private final Supplier<BuildWorkspaces> workspaces;
   private final ProjectFiles files;
   private final BlobStore blobs;
   private final JdbcTemplate jdbc;
@@ -57,7 +59,7 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
       JdbcTemplate jdbc,
       TaskEventWriter events,
       ObjectMapper json) {
-    this(analyzer, () -> null, blobs, jdbc, events, json);
+    this(analyzer, () -> null, () -> null, blobs, jdbc, events, json);
   }
 
   /**
@@ -67,12 +69,14 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
   public AnalysisActivitiesImpl(
       CodeAnalyzer analyzer,
       Supplier<ProjectBuilder> builder,
+      Supplier<BuildWorkspaces> workspaces,
       BlobStore blobs,
       JdbcTemplate jdbc,
       TaskEventWriter events,
       ObjectMapper json) {
     this.analyzer = analyzer;
     this.builder = builder;
+    this.workspaces = workspaces;
     this.files = new ProjectFiles(blobs);
     this.blobs = blobs;
     this.jdbc = jdbc;
@@ -117,15 +121,20 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
           }
         };
     AnalysisFindings found;
-    try (Workspace workspace = Workspace.create(sources)) {
-      found = analyzer.analyze(workspace.root(), types, progress, ticker);
-      if (coverage) {
-        found =
-            withCoverage(
-                found,
-                workspace.root(),
-                events.progressOf(TaskEvent.ANALYSIS, request.analysisId(), 75, 95),
-                ticker);
+    BuildWorkspaces shared = workspaces.get();
+    if (shared == null) {
+      try (Workspace workspace = Workspace.create(sources)) {
+        found = analyzeIn(workspace.root(), types, coverage, request, progress, ticker);
+      }
+    } else {
+      // Under the shared root (Kubernetes Jobs mount it): the project and, beside it, the
+      // analyzers' reports, in one folder that goes when the step ends.
+      Path folder = shared.create("analysis-" + request.analysisId());
+      try {
+        Path root = shared.write(folder.resolve("project"), sources);
+        found = analyzeIn(root, types, coverage, request, progress, ticker);
+      } finally {
+        shared.delete(folder);
       }
     }
     String key = reportKey(request.analysisId());
@@ -148,6 +157,21 @@ public class AnalysisActivitiesImpl implements AnalysisActivities {
         found.analyzersRun(),
         found.analyzersMissing().stream().map(AnalysisFindings.MissingAnalyzer::analyzer).toList(),
         key);
+  }
+
+  private AnalysisFindings analyzeIn(
+      Path root,
+      Set<AnalysisType> types,
+      boolean coverage,
+      AnalysisRequest request,
+      StepProgress progress,
+      Ticker ticker) {
+    AnalysisFindings found = analyzer.analyze(root, types, progress, ticker);
+    if (!coverage) {
+      return found;
+    }
+    return withCoverage(
+        found, root, events.progressOf(TaskEvent.ANALYSIS, request.analysisId(), 75, 95), ticker);
   }
 
   /**

@@ -136,18 +136,10 @@ public class BuildStepActivitiesImpl implements BuildStepActivities {
   private static Path materialise(BuildWorkspaces shared, String taskId, List<SourceFile> sources) {
     Path root = shared.create("build-" + taskId);
     try {
-      for (SourceFile file : sources) {
-        Path target = root.resolve(file.path()).normalize();
-        if (!target.startsWith(root)) {
-          throw new IllegalArgumentException("Path escapes the project: " + file.path());
-        }
-        Files.createDirectories(target.getParent());
-        Files.writeString(target, file.content(), StandardCharsets.UTF_8);
-      }
-      return root;
-    } catch (IOException | RuntimeException e) {
+      return shared.write(root, sources);
+    } catch (RuntimeException e) {
       shared.delete(root);
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      throw e;
     }
   }
 

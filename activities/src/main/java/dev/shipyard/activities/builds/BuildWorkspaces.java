@@ -1,12 +1,15 @@
 package dev.shipyard.activities.builds;
 
+import dev.shipyard.activities.codegen.SourceFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -26,6 +29,28 @@ public record BuildWorkspaces(Path root) {
       return Files.createDirectories(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the workspace " + directory, e);
+    }
+  }
+
+  /**
+   * Writes {@code files} under {@code directory} (a workspace created here, or a folder in one); a
+   * path that would leave it is refused.
+   */
+  public Path write(Path directory, List<SourceFile> files) {
+    Path base = directory.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(base);
+      for (SourceFile file : files) {
+        Path target = base.resolve(file.path()).normalize();
+        if (!target.startsWith(base)) {
+          throw new IllegalArgumentException("Path escapes the project: " + file.path());
+        }
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, file.content(), StandardCharsets.UTF_8);
+      }
+      return base;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the workspace " + base, e);
     }
   }
 
