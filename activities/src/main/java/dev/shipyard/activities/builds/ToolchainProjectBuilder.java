@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Builds a project with the real toolchain of its stack, every command in the {@link Sandbox}:
@@ -408,7 +409,11 @@ public final class ToolchainProjectBuilder implements ProjectBuilder {
     test.addAll(pytest);
     run.step("Running tests", 60, settings.python(), test, environment, false);
     Double coverage = null;
-    if (hasCoverage) {
+    if (hasCoverage && !hasPythonOutsideTests(run.workspace)) {
+      // coverage.py measures the code outside the tests; with none it has no figure to give (and
+      // `coverage json` would fail the build although every test passed)
+      run.line("no Python code outside the tests: no coverage figure");
+    } else if (hasCoverage) {
       Path json = run.own().resolve("reports/coverage.json");
       run.step(
           "Measuring coverage",
@@ -421,6 +426,22 @@ public final class ToolchainProjectBuilder implements ProjectBuilder {
     }
     List<TestReports.TestCase> cases = TestReports.junit(List.of(junit), false);
     return run.report("python", cases, coverage, note == null, note);
+  }
+
+  /** Whether the project has Python files that coverage.py measures (outside the tests). */
+  private static boolean hasPythonOutsideTests(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files
+          .filter(f -> f.toString().endsWith(".py"))
+          .map(f -> root.relativize(f).toString().replace('\\', '/'))
+          .anyMatch(
+              f ->
+                  !f.startsWith("tests/")
+                      && !f.startsWith("test/")
+                      && !f.startsWith(OWN_DIRECTORY));
+    } catch (IOException e) {
+      return true; // let coverage.py say what it finds
+    }
   }
 
   private static List<String> unsatisfied(String summary) {

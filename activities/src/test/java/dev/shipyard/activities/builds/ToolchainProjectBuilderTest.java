@@ -200,6 +200,19 @@ class ToolchainProjectBuilderTest {
   }
 
   @Test
+  void aProjectWithOnlyTestsPassesWithoutACoverageFigure() throws IOException {
+    write(
+        List.of(new SourceFile("tests/test_math.py", "def test_adds():\n    assert 1 + 2 == 3\n")));
+
+    BuildReport report = build(settings());
+
+    assertThat(report.testsPassed()).isEqualTo(1);
+    assertThat(report.succeeded()).as("steps: %s", report.steps()).isTrue();
+    assertThat(report.testCoverage()).isNull();
+    assertThat(log(report)).contains("no Python code outside the tests: no coverage figure");
+  }
+
+  @Test
   void aMissingToolchainIsANotFoundStepNamingIt() throws IOException {
     write(List.of(new SourceFile("app.py", "print('hi')\n")));
 
