@@ -21,9 +21,9 @@ class WorkerTuning {
 
   /**
    * The longest the SDK waits between two heartbeats of a CPU-queue activity (builds, analyses).
-   * Without it the SDK sends one per 0.8 x the heartbeat timeout (1.6 s for {@code
-   * SANDBOXED_STEP}), and a cancel is learnt only from a heartbeat's answer: this keeps DELETE →
-   * process gone under 2 s while the 2 s heartbeat timeout still tolerates a stalled worker.
+   * Without it the SDK sends one per 0.8 x the heartbeat timeout (8 s for {@code SANDBOXED_STEP}),
+   * and a cancel is learnt only from a heartbeat's answer: this keeps DELETE → process gone under 2
+   * s while the 2 s heartbeat timeout still tolerates a stalled worker.
    */
   static final Duration CPU_HEARTBEAT_INTERVAL = Duration.ofMillis(400);
 

@@ -48,9 +48,10 @@ public enum ActivityProfile {
           .build()),
 
   /**
-   * Sandboxed commands (builds, analyses): up to 30 minutes per attempt, a heartbeat timeout of 2 s
-   * (the sandbox ticks the heartbeat every 200 ms; the CPU queue's workers send one at least every
-   * 400 ms, {@code WorkerTuning}, so a cancel reaches the step within about 0.6 s), and {@code
+   * Sandboxed commands (builds, analyses): up to 30 minutes per attempt, a heartbeat timeout of 10
+   * s (a lost worker is noticed then; a busy one is not mistaken for lost), while the sandbox ticks
+   * the heartbeat every 200 ms and the CPU queue's workers send one at least every 400 ms ({@code
+   * WorkerTuning}), so a cancel reaches the step within about 0.6 s; and {@code
    * WAIT_CANCELLATION_COMPLETED}: a cancelled step's workflow goes on only once the activity has
    * killed its process tree and ended. Up to 3 attempts (a lost worker: another one runs the step
    * again from its start); typed failures that cannot pass are non-retryable.
@@ -58,7 +59,7 @@ public enum ActivityProfile {
   SANDBOXED_STEP(
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(30))
-          .setHeartbeatTimeout(Duration.ofSeconds(2))
+          .setHeartbeatTimeout(Duration.ofSeconds(10))
           .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
           .setRetryOptions(
               RetryOptions.newBuilder()

@@ -213,8 +213,8 @@ class BuildWorkerKilledTest {
             .toList();
     assertThat(steps).as("the build step is scheduled once").hasSize(1);
     assertThat(attempts.get(steps.get(0)))
-        .as("the build step completed on its second attempt (the first died with its worker)")
-        .isEqualTo(2);
+        .as("the build step completed on a later attempt (the first died with its worker)")
+        .isGreaterThanOrEqualTo(2);
     assertThat(
             history.stream()
                 .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
