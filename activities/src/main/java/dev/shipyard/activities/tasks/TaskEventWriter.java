@@ -10,14 +10,16 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one writer of {@code task_events} (migration V6): appends an event with the next {@code seq}
- * of its task, so seqs are gapless and committed in order (two writers that pick the same seq meet
- * at the primary key; the loser retries with the next). Bounded: at most {@value #MAX_EVENTS}
- * events per task (later progress events are dropped; a final event is always added), and nothing
- * after a task's final (completion or error) event. Each event also sets the task's {@code
- * progress} column of {@code builds} or {@code analyses}.
+ * of its task, so seqs are gapless and committed in order (writers of one task take turns under a
+ * transaction-scoped advisory lock; should two still meet at the primary key, the loser retries).
+ * Bounded: at most {@value #MAX_EVENTS} events per task (later progress events are dropped; a final
+ * event is always added), and nothing after a task's final (completion or error) event. Each event
+ * also sets the task's {@code progress} column of {@code builds} or {@code analyses}.
  */
 public class TaskEventWriter implements TaskEventActivities {
 
@@ -42,10 +44,13 @@ public class TaskEventWriter implements TaskEventActivities {
           TaskEvent.ANALYSIS, "UPDATE analyses SET progress = ? WHERE analysis_id = ?");
 
   private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
   private final ObjectMapper json;
 
   public TaskEventWriter(JdbcTemplate jdbc, ObjectMapper json) {
     this.jdbc = jdbc;
+    this.transactions =
+        new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
     this.json = json;
   }
 
@@ -61,22 +66,31 @@ public class TaskEventWriter implements TaskEventActivities {
     for (int attempt = 1; ; attempt++) {
       try {
         List<Long> seq =
-            jdbc.queryForList(
-                APPEND,
-                Long.class,
-                taskId,
-                event.kind(),
-                event.type(),
-                event.status(),
-                progress,
-                event.step(),
-                event.message(),
-                data,
-                taskId,
-                MAX_EVENTS,
-                event.isFinal(),
-                taskId);
-        if (seq.isEmpty()) {
+            transactions.execute(
+                status -> {
+                  // One writer per task at a time (until commit): the next seq is read after the
+                  // previous writer committed, so writers do not race for the same seq.
+                  jdbc.queryForObject(
+                      "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                      Object.class,
+                      event.taskId());
+                  return jdbc.queryForList(
+                      APPEND,
+                      Long.class,
+                      taskId,
+                      event.kind(),
+                      event.type(),
+                      event.status(),
+                      progress,
+                      event.step(),
+                      event.message(),
+                      data,
+                      taskId,
+                      MAX_EVENTS,
+                      event.isFinal(),
+                      taskId);
+                });
+        if (seq == null || seq.isEmpty()) {
           return 0;
         }
         jdbc.update(progressUpdate, progress, taskId);
