@@ -3,20 +3,18 @@ package dev.shipyard.standalone.builds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shipyard.activities.codegen.SourceFile;
-import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
-import dev.shipyard.storage.BlobStore;
+import dev.shipyard.standalone.testing.StoredCapsules;
 import dev.shipyard.worker.WorkerApplication;
 import dev.shipyard.worker.WorkerRegistration;
 import dev.shipyard.workflows.TaskQueues;
 import dev.shipyard.workflows.builds.BuildOutcome;
 import dev.shipyard.workflows.builds.BuildRequest;
 import dev.shipyard.workflows.builds.BuildStatus;
-import dev.shipyard.workflows.capsules.FileSet;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -29,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
@@ -38,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -84,7 +80,7 @@ class BuildWorkerKilledTest {
     String project = Accounts.unique("slowpass");
     String marker = "test_sleeps_" + project.replace('-', '_') + ".py";
     String testName = "test_passes_after_a_while";
-    storeCapsule(
+    StoredCapsules.store(
         platform,
         owner,
         project,
@@ -309,32 +305,6 @@ class BuildWorkerKilledTest {
   }
 
   /** As BuildsApiTest: a stored capsule of {@code owner} named {@code project}. */
-  private static void storeCapsule(
-      LocalPlatform platform, Account owner, String project, List<SourceFile> files) {
-    FileSet set = new ProjectFiles(platform.workerContext().getBean(BlobStore.class)).save(files);
-    JdbcTemplate jdbc = platform.workerContext().getBean(JdbcTemplate.class);
-    String id = "cap-" + project;
-    jdbc.update(
-        "INSERT INTO capsules (id, request_id, tenant_id, owner_id, description, project_name,"
-            + " engine, target_score, workflow_id, file_count, manifest_key, version_key)"
-            + " VALUES (?, ?, ?, ?, 'a slow project', ?, 'offline', 0.9, ?, ?, ?, ?)",
-        id,
-        "req-" + project,
-        owner.tenantId(),
-        UUID.fromString(owner.id()),
-        project,
-        "capsule-" + id,
-        set.fileCount(),
-        set.manifestKey(),
-        "capsules/" + id + "/versions/v1.json");
-    jdbc.update(
-        "INSERT INTO workflow_runs (workflow_id, kind, tenant_id, owner_id, status, phase,"
-            + " sequence) VALUES (?, 'capsule-generation', ?, ?, 'completed', 'stored', 1)",
-        "capsule-" + id,
-        owner.tenantId(),
-        owner.id());
-  }
-
   private static <T> T poll(Supplier<T> probe, String what) {
     return Awaitility.await(what)
         .atMost(DEADLINE)

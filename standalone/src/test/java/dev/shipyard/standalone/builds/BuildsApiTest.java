@@ -3,15 +3,14 @@ package dev.shipyard.standalone.builds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shipyard.activities.codegen.SourceFile;
-import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.StoredCapsules;
 import dev.shipyard.standalone.testing.WsClient;
 import dev.shipyard.storage.BlobStore;
-import dev.shipyard.workflows.capsules.FileSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,7 +215,7 @@ class BuildsApiTest {
       WebTestClient api, LocalPlatform platform) {
     Account owner = Accounts.register(api, "passing");
     String project = Accounts.unique("calc");
-    storeCapsule(
+    StoredCapsules.store(
         platform,
         owner,
         project,
@@ -340,7 +339,7 @@ class BuildsApiTest {
     Account owner = Accounts.register(api, "canceller");
     String project = Accounts.unique("slow");
     String marker = "test_waits_" + project.replace('-', '_') + ".py";
-    storeCapsule(
+    StoredCapsules.store(
         platform,
         owner,
         project,
@@ -422,31 +421,6 @@ class BuildsApiTest {
   }
 
   /** A stored capsule of {@code owner} named {@code project}, as capsule generation stores one. */
-  private static void storeCapsule(
-      LocalPlatform platform, Account owner, String project, List<SourceFile> files) {
-    FileSet set = new ProjectFiles(platform.workerContext().getBean(BlobStore.class)).save(files);
-    JdbcTemplate jdbc = platform.workerContext().getBean(JdbcTemplate.class);
-    String id = "cap-" + project;
-    jdbc.update(
-        "INSERT INTO capsules (id, request_id, tenant_id, owner_id, description, project_name,"
-            + " engine, target_score, workflow_id, file_count, manifest_key, version_key)"
-            + " VALUES (?, ?, ?, ?, 'a slow project', ?, 'offline', 0.9, ?, ?, ?, ?)",
-        id,
-        "req-" + project,
-        owner.tenantId(),
-        UUID.fromString(owner.id()),
-        project,
-        "capsule-" + id,
-        set.fileCount(),
-        set.manifestKey(),
-        "capsules/" + id + "/versions/v1.json");
-    jdbc.update(
-        "INSERT INTO workflow_runs (workflow_id, kind, tenant_id, owner_id, status, phase,"
-            + " sequence) VALUES (?, 'capsule-generation', ?, ?, 'completed', 'stored', 1)",
-        "capsule-" + id,
-        owner.tenantId(),
-        owner.id());
-  }
 
   /**
    * The pytest test run (not the builder's probes) whose working directory holds {@code
