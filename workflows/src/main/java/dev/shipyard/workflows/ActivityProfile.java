@@ -70,6 +70,42 @@ public enum ActivityProfile {
           .build()),
 
   /**
+   * Calls to the Kubernetes API (apply, read, delete): 30 s per attempt, no heartbeat, retried 1 s,
+   * 2 s, 4 s, ... up to 30 s apart for at most 10 minutes in all (a cluster that answers 5xx or not
+   * at all is waited for, and then the change fails with the cause: no deployment waits forever);
+   * typed failures that cannot pass (the cluster refused the objects) are non-retryable.
+   */
+  CLUSTER_CALL(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .build())
+          .build()),
+
+  /**
+   * Watching a rollout: the workflow sets start-to-close to the progress deadline plus a margin;
+   * heartbeat every few seconds (timeout 10 s), so a lost worker is noticed and another one watches
+   * on; up to 3 attempts.
+   */
+  ROLLOUT_WATCH(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(15))
+          .setHeartbeatTimeout(Duration.ofSeconds(10))
+          .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumAttempts(3)
+                  .build())
+          .build()),
+
+  /**
    * Outgoing events (webhooks): 1 minute per attempt (the HTTP call has its own timeout), 5
    * attempts 2 s, 6 s, 18 s, 54 s apart; a failure never fails the run that emits it.
    */

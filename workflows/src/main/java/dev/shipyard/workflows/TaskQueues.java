@@ -25,5 +25,11 @@ public final class TaskQueues {
    */
   public static final String CPU = "shipyard-cpu";
 
+  /**
+   * Deployment entity workflows and their cluster calls (Kubernetes API I/O, rollout watches that
+   * mostly wait), apart from builds so a burst of compiles never delays a rollback.
+   */
+  public static final String DEPLOYMENTS = "shipyard-deployments";
+
   private TaskQueues() {}
 }

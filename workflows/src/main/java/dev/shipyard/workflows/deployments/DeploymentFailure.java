@@ -1,0 +1,44 @@
+package dev.shipyard.workflows.deployments;
+
+import io.temporal.failure.ApplicationFailure;
+
+/**
+ * Every typed failure of deployments: the rejections of update validators (which the API maps to
+ * 409 and 404) and the failures of activities, with whether Temporal retries them.
+ */
+public enum DeploymentFailure {
+  /** A validator refused an impossible transition: 409, nothing recorded. */
+  CONFLICT(false),
+  /** A validator found no such domain, service or release: 404, nothing recorded. */
+  NOT_FOUND(false),
+  /** The cluster could not be reached or answered 5xx/429: retried with the profile's backoff. */
+  CLUSTER_UNAVAILABLE(true),
+  /** The cluster refused the objects (4xx other than 409/429, such as an invalid spec). */
+  CLUSTER_REFUSED(false),
+  /** The sealed environment or registry credentials of the spec could not be opened. */
+  SECRETS_UNAVAILABLE(false),
+  /** The deployment's namespace is being deleted: retried until it is gone. */
+  NAMESPACE_TERMINATING(true);
+
+  private final boolean retryable;
+
+  DeploymentFailure(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** The failure's type name, as Temporal carries it. */
+  public String type() {
+    return name();
+  }
+
+  /** An {@link ApplicationFailure} of this type, retryable or not as the type says. */
+  public ApplicationFailure failure(String message) {
+    return retryable
+        ? ApplicationFailure.newFailure(message, type())
+        : ApplicationFailure.newNonRetryableFailure(message, type());
+  }
+}
