@@ -5,7 +5,8 @@ import io.temporal.activity.ActivityInterface;
 /**
  * Every side effect of deployments on the cluster (fabric8). Idempotent: create-or-replace and
  * JSON-merge patches, labels tie every object to its deployment. Failures are typed by {@link
- * DeploymentFailure}.
+ * DeploymentFailure}. Rollout watches are {@link DeploymentRolloutActivities} (a profile of their
+ * own).
  */
 @ActivityInterface(namePrefix = "DeploymentCluster")
 public interface DeploymentClusterActivities {
@@ -15,12 +16,6 @@ public interface DeploymentClusterActivities {
 
   /** Reads the deployment's state in the cluster, with drift. */
   ObservedState observe(ObserveRequest request);
-
-  /**
-   * Watches the rollout until it completes, fails (the Deployment's progress deadline, or a
-   * container that cannot start) or the deadline passes; heartbeats while it watches.
-   */
-  RolloutResult awaitRollout(RolloutRequest request);
 
   /**
    * Deletes the deployment's objects and its Secrets, and the namespace when nothing else of
