@@ -59,7 +59,7 @@ public class BearerAuthenticationFilter implements WebFilter {
       }
       return null;
     }
-    if (exchange.getRequest().getPath().value().startsWith("/api/ws/")) {
+    if (dev.shipyard.api.web.Sockets.isSocketPath(exchange.getRequest().getPath().value())) {
       String token = exchange.getRequest().getQueryParams().getFirst("token");
       return token != null && !token.isBlank()
           ? token

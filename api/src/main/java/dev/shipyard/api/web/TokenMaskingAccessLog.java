@@ -1,4 +1,4 @@
-package dev.shipyard.api.tasks;
+package dev.shipyard.api.web;
 
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;

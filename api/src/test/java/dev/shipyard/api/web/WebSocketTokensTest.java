@@ -1,4 +1,4 @@
-package dev.shipyard.api.tasks;
+package dev.shipyard.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

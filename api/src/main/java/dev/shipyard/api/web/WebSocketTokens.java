@@ -1,4 +1,4 @@
-package dev.shipyard.api.tasks;
+package dev.shipyard.api.web;
 
 import java.net.URI;
 import org.springframework.http.HttpHeaders;
@@ -9,16 +9,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Takes the {@code ?token=} of a WebSocket request out of its URI before anything sees the request
- * (Spring's request logging at DEBUG and the WebSocket session's log print the URI with its query)
- * and passes it on as {@code Authorization: Bearer} unless the request has that header already. The
- * security chain then authenticates it like any bearer credential. Outermost: it decorates the
- * whole HTTP handler.
+ * Takes the {@code ?token=} of a WebSocket request ({@link Sockets#isSocketPath}) out of its URI
+ * before anything sees the request (Spring's request logging at DEBUG and the WebSocket session's
+ * log print the URI with its query) and passes it on as {@code Authorization: Bearer} unless the
+ * request has that header already. The security chain then authenticates it like any bearer
+ * credential. Outermost: it decorates the whole HTTP handler.
  */
 @Component
 class WebSocketTokens implements HttpHandlerDecoratorFactory {
-
-  static final String PREFIX = "/api/ws/";
 
   @Override
   public HttpHandler apply(HttpHandler handler) {
@@ -28,7 +26,7 @@ class WebSocketTokens implements HttpHandlerDecoratorFactory {
   static ServerHttpRequest relocate(ServerHttpRequest request) {
     String query = request.getURI().getRawQuery();
     if (query == null
-        || !request.getPath().value().startsWith(PREFIX)
+        || !Sockets.isSocketPath(request.getPath().value())
         || !request.getQueryParams().containsKey("token")) {
       return request;
     }
