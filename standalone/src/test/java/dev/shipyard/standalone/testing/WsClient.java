@@ -33,8 +33,16 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   /** Connects to {@code url} offering {@code subprotocols} (none when empty). */
   public static WsClient connect(String url, String... subprotocols) {
+    return connect(url, Map.of(), subprotocols);
+  }
+
+  /** Connects to {@code url} with {@code headers} on the upgrade request. */
+  public static WsClient connect(String url, Map<String, String> headers, String... subprotocols) {
     WsClient client = new WsClient();
     WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      builder = builder.header(header.getKey(), header.getValue());
+    }
     if (subprotocols.length > 0) {
       builder =
           builder.subprotocols(
@@ -52,8 +60,13 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
   /** The HTTP status with which the server refused the handshake to {@code url}. */
   public static int refusal(String url, String... subprotocols) {
+    return refusal(url, Map.of(), subprotocols);
+  }
+
+  /** The HTTP status with which the server refused the handshake with {@code headers}. */
+  public static int refusal(String url, Map<String, String> headers, String... subprotocols) {
     try {
-      connect(url, subprotocols).close();
+      connect(url, headers, subprotocols).close();
     } catch (CompletionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException refused) {
         return refused.getResponse().statusCode();
@@ -79,6 +92,11 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Sends a text message. */
+  public void send(String text) {
+    socket.sendText(text, true).join();
   }
 
   /** Every message up to and including the first of type completion or error. */
