@@ -33,7 +33,7 @@ class DeploymentLogSockets {
   HandlerMapping deploymentLogSocketRoutes(
       Sockets sockets, OwnedDeployments owned, DeploymentLogs logs) {
     return new SimpleUrlHandlerMapping(
-        Map.of("/v1/deployments/{deployment_id}/logs/stream", new Upgrade(sockets, owned, logs)),
+        Map.of("/v1/deployments/{deploymentId}/logs/stream", new Upgrade(sockets, owned, logs)),
         -1);
   }
 
@@ -53,7 +53,7 @@ class DeploymentLogSockets {
                     DeploymentMonitoringController.tail(
                         query.getFirst("tail") == null ? null : integer(query.getFirst("tail")));
                 return owned
-                    .require(caller, variables.get("deployment_id"))
+                    .require(caller, variables.get("deploymentId"))
                     .flatMap(
                         deployment ->
                             sockets.upgrade(

@@ -95,7 +95,7 @@ public class DeploymentLogs {
     Follow follow = new Follow(deployment, since);
     Mono<List<Read>> first =
         since == null
-            ? cluster.read(client -> lastLines(client, deployment, tail, follow.cursors))
+            ? cluster.read(client -> follow.initial(client, tail))
             : cluster.read(follow::poll);
     Flux<List<Read>> polls =
         Flux.interval(POLL, POLL)
@@ -128,11 +128,28 @@ public class DeploymentLogs {
       this.start = since == null ? Instant.EPOCH : since;
     }
 
+    /** The last {@code tail} lines, each pod's cursor at its newest line read. */
+    List<Read> initial(KubernetesClient client, int tail) {
+      Map<String, List<Read>> perPod = new HashMap<>();
+      List<Read> last = lastLines(client, deployment, tail, perPod);
+      perPod.forEach(
+          (pod, lines) -> {
+            Instant newest = lines.get(lines.size() - 1).at();
+            cursors.put(pod, newest);
+            Set<String> seen = atCursor.computeIfAbsent(pod, p -> new HashSet<>());
+            lines.stream().filter(l -> l.at().equals(newest)).forEach(l -> seen.add(l.message()));
+          });
+      return last;
+    }
+
     /** The lines written since the last poll, over every pod, oldest first. */
     List<Read> poll(KubernetesClient client) {
       List<Read> fresh = new ArrayList<>();
       for (Pod pod : pods(client, deployment)) {
         String name = pod.getMetadata().getName();
+        // A pod not read before starts after the client's "since": a line at exactly that
+        // timestamp is the one the client saw last.
+        boolean afterSince = !cursors.containsKey(name) && !start.equals(Instant.EPOCH);
         Instant cursor = cursors.getOrDefault(name, start);
         Set<String> seen = atCursor.computeIfAbsent(name, n -> new HashSet<>());
         List<Read> lines =
@@ -145,10 +162,11 @@ public class DeploymentLogs {
                     ::getLog);
         for (Read line : lines) {
           int order = line.at().compareTo(cursor);
-          if (order < 0 || (order == 0 && !seen.add(line.message()))) {
+          if (order < 0 || (order == 0 && (afterSince || !seen.add(line.message())))) {
             continue;
           }
           if (order > 0) {
+            afterSince = false;
             cursor = line.at();
             seen.clear();
             seen.add(line.message());
@@ -163,13 +181,13 @@ public class DeploymentLogs {
   }
 
   private static List<Read> lastLines(
-      KubernetesClient client, Owned deployment, int tail, Map<String, Instant> cursors) {
+      KubernetesClient client, Owned deployment, int tail, Map<String, List<Read>> perPod) {
     List<Read> all = new ArrayList<>();
     for (Pod pod : pods(client, deployment)) {
       List<Read> lines =
           read(pod, logOf(client, deployment, pod).usingTimestamps().tailingLines(tail)::getLog);
       if (!lines.isEmpty()) {
-        cursors.put(pod.getMetadata().getName(), lines.get(lines.size() - 1).at());
+        perPod.put(pod.getMetadata().getName(), lines);
       }
       all.addAll(lines);
     }

@@ -50,7 +50,7 @@ class DeploymentMonitoringController {
     this.metrics = metrics;
   }
 
-  @GetMapping("/v1/deployments/{deployment_id}/logs")
+  @GetMapping("/v1/deployments/{deploymentId}/logs")
   @PreAuthorize("hasAuthority('deployment:read')")
   @Operation(
       summary = "Logs of a deployment's pods",
@@ -73,7 +73,7 @@ class DeploymentMonitoringController {
   @DocumentedErrors({HttpStatus.SERVICE_UNAVAILABLE})
   Mono<ResponseEntity<?>> logs(
       @AuthenticationPrincipal Caller caller,
-      @PathVariable("deployment_id") String deploymentId,
+      @PathVariable("deploymentId") String deploymentId,
       @Parameter(description = "lines to return from the end, 1 to 5000 (default 100)")
           @RequestParam(required = false)
           Integer tail,
@@ -102,7 +102,7 @@ class DeploymentMonitoringController {
     return ServerSentEvent.builder(line).id(line.timestamp()).event("log").build();
   }
 
-  @GetMapping("/v1/deployments/{deployment_id}/metrics")
+  @GetMapping("/v1/deployments/{deploymentId}/metrics")
   @PreAuthorize("hasAuthority('deployment:read')")
   @Operation(
       summary = "Resource usage of a deployment",
@@ -112,7 +112,7 @@ class DeploymentMonitoringController {
               + " reason says why (never invented numbers).")
   @DocumentedErrors({HttpStatus.SERVICE_UNAVAILABLE})
   Mono<MetricsResponse> metrics(
-      @AuthenticationPrincipal Caller caller, @PathVariable("deployment_id") String deploymentId) {
+      @AuthenticationPrincipal Caller caller, @PathVariable("deploymentId") String deploymentId) {
     return owned.require(caller, deploymentId).flatMap(metrics::of);
   }
 
