@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -940,6 +941,40 @@ class ShipyardChartTest {
                 "    existingSecret: shipyard-kubeconfig\n"),
         "cluster: kubeconfig",
         "existingSecret: shipyard-kubeconfig");
+  }
+
+  @Test
+  void notesNameTheDeploymentSecretsAndTheCluster() {
+    assertThat(notes(Map.of()))
+        .contains("no cluster (deployments.cluster=none), the API refuses them with 503")
+        .doesNotContain("SECRETS_KEYS");
+
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("deployments.cluster", "kubeconfig");
+    values.put("deployments.kubeconfig.existingSecret", "prod-kubeconfig");
+    values.put("deployments.domainSuffix", "apps.example.com");
+    assertThat(notes(values))
+        .contains("prod-kubeconfig (key \"kubeconfig\"): kubeconfig")
+        .contains("a namespace per user, URLs https://<app>.apps.example.com")
+        .contains("WARNING: secrets.existingSecret is not set");
+
+    Map<String, Object> shared = inCluster();
+    shared.put("deployments.namespace", "apps");
+    shared.put("secrets.existingSecret", "shipyard-secrets-keys");
+    assertThat(notes(shared))
+        .contains("shipyard-secrets-keys (key \"secrets-keys\"): SECRETS_KEYS")
+        .contains("cluster \"inCluster\", namespace \"apps\" (it must exist)")
+        .doesNotContain("WARNING");
+  }
+
+  /** The NOTES.txt helm prints after an install (a client-only dry run: no cluster needed). */
+  private static String notes(Map<String, Object> values) {
+    InstallCommand command =
+        new Helm(CHART).install().withName(RELEASE).withNamespace("ship").clientOnly().dryRun();
+    values.forEach(command::set);
+    String output = command.call().getOutput();
+    assertThat(output).contains("NOTES:");
+    return output.substring(output.indexOf("NOTES:"));
   }
 
   /** In-cluster deployments with per-user namespaces and a ServiceAccount of the chart's own. */
