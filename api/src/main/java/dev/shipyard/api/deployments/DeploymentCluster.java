@@ -58,6 +58,11 @@ public class DeploymentCluster {
     }
   }
 
+  /** Empty when a cluster is configured, else the 503 naming {@code KUBECONFIG_PATH}. */
+  public Mono<Void> configured() {
+    return client == null ? Mono.error(DeploymentCluster::noCluster) : Mono.empty();
+  }
+
   public ClusterSettings settings() {
     return settings;
   }

@@ -54,6 +54,7 @@ class DeploymentLogSockets {
                         query.getFirst("tail") == null ? null : integer(query.getFirst("tail")));
                 return owned
                     .require(caller, variables.get("deploymentId"))
+                    .flatMap(d -> logs.cluster().configured().thenReturn(d))
                     .flatMap(
                         deployment ->
                             sockets.upgrade(

@@ -57,6 +57,11 @@ public class DeploymentLogs {
     this.cluster = cluster;
   }
 
+  /** The cluster the logs are read from. */
+  DeploymentCluster cluster() {
+    return cluster;
+  }
+
   /** One log line. */
   @Schema(name = "DeploymentLogLine", description = "One line of a pod's log")
   public record LogLine(

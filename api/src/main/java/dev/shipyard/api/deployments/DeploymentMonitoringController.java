@@ -83,15 +83,19 @@ class DeploymentMonitoringController {
     int lines = tail(tail);
     Mono<OwnedDeployments.Owned> deployment = owned.require(caller, deploymentId);
     if (Boolean.TRUE.equals(follow)) {
-      return deployment.map(
-          d -> {
-            Flux<ServerSentEvent<?>> events =
-                Flux.merge(
-                    logs.follow(d, null, lines).map(DeploymentMonitoringController::event),
-                    Flux.interval(KEEP_ALIVE, KEEP_ALIVE)
-                        .map(t -> ServerSentEvent.builder().comment("keep-alive").build()));
-            return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(events);
-          });
+      // A missing cluster is a 503 before the stream starts, not an empty stream.
+      return deployment
+          .flatMap(d -> logs.cluster().configured().thenReturn(d))
+          .map(
+              d -> {
+                Flux<ServerSentEvent<?>> events =
+                    Flux.merge(
+                        logs.follow(d, null, lines).map(DeploymentMonitoringController::event),
+                        Flux.interval(KEEP_ALIVE, KEEP_ALIVE)
+                            .onBackpressureDrop()
+                            .map(t -> ServerSentEvent.builder().comment("keep-alive").build()));
+                return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(events);
+              });
     }
     return deployment
         .flatMap(d -> logs.tail(d, lines))

@@ -128,7 +128,7 @@ class NotificationSockets {
                           Map.of("type", "pong", "timestamp", clock.instant().toString())))
               .then();
       Flux<Map<String, Object>> health =
-          Flux.interval(Duration.ZERO, every).concatMap(tick -> report());
+          Flux.interval(Duration.ZERO, every).onBackpressureDrop().concatMap(tick -> report(), 1);
       return sockets.send(session, Flux.merge(health, pongs.asFlux()), inbound);
     }
 

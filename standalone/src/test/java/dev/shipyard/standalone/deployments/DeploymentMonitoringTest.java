@@ -461,6 +461,11 @@ class DeploymentMonitoringTest {
                 503);
         assertThat(body.toString()).contains("KUBECONFIG_PATH");
       }
+      String ws = "ws://127.0.0.1:" + LocalPlatform.httpPort(none);
+      assertThat(
+              WsClient.refusal(
+                  ws + "/v1/deployments/" + id + "/logs/stream?token=" + owner.accessToken()))
+          .isEqualTo(503);
     } finally {
       none.close();
     }
