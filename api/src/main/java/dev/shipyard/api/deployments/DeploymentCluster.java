@@ -77,17 +77,30 @@ public class DeploymentCluster {
     }
     return Mono.fromCallable(() -> read.apply(client))
         .subscribeOn(Schedulers.boundedElastic())
-        .onErrorMap(
-            KubernetesClientException.class,
-            e ->
-                unreachable(e)
-                    ? new ApiException(
-                        HttpStatus.SERVICE_UNAVAILABLE,
-                        "CLUSTER_UNAVAILABLE",
-                        "The Kubernetes cluster cannot be reached ("
-                            + settings.mode().label()
-                            + ")")
-                    : e);
+        .onErrorMap(KubernetesClientException.class, this::unavailable);
+  }
+
+  /**
+   * 503 for a failed read: the cluster unreachable (no answer, 5xx, 429), or refusing the API's own
+   * credentials (401/403: its service account lacks the read rights the chart grants) or its
+   * request; the API server's status is named, never its token.
+   */
+  private ApiException unavailable(KubernetesClientException e) {
+    if (unreachable(e)) {
+      return new ApiException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "CLUSTER_UNAVAILABLE",
+          "The Kubernetes cluster cannot be reached (" + settings.mode().label() + ")");
+    }
+    return new ApiException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "CLUSTER_REFUSED",
+        "The Kubernetes cluster refused the read ("
+            + e.getCode()
+            + (e.getCode() == 401 || e.getCode() == 403
+                ? ": the API's service account needs get/list on pods, pods/log and"
+                    + " pods.metrics.k8s.io)"
+                : ")"));
   }
 
   /** Whether {@code e} says the cluster is unreachable or failing (no answer, 5xx, 429). */

@@ -92,6 +92,11 @@ public class DeploymentMetrics {
       if (e.getCode() == 404 || e.getCode() == 503) {
         return Metrics.unavailable(reason(e.getCode()));
       }
+      if (e.getCode() == 403) {
+        return Metrics.unavailable(
+            "the cluster refused metrics.k8s.io (403): the API's service account needs get/list"
+                + " on pods.metrics.k8s.io");
+      }
       throw e;
     }
     List<PodUsage> pods = new ArrayList<>();

@@ -24,6 +24,7 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -75,7 +76,9 @@ class DeploymentMonitoringTest {
   /** Answers pod logs and metrics.k8s.io; everything else is the CRUD server's. */
   static final class Kubelet extends KubernetesCrudDispatcher {
     final Map<String, List<String>> logs = new ConcurrentHashMap<>();
-    volatile String metrics; // null: metrics.k8s.io is not served (404)
+    volatile String metrics; // null: metrics.k8s.io is not served (404, or metricsStatus)
+    volatile int metricsStatus = 404;
+    final List<String> metricsPaths = new CopyOnWriteArrayList<>();
 
     void log(String pod, Instant at, String message) {
       logs.computeIfAbsent(pod, p -> new CopyOnWriteArrayList<>()).add(at + " " + message);
@@ -86,8 +89,11 @@ class DeploymentMonitoringTest {
       URI uri = URI.create("http://kubelet" + request.getPath());
       String path = uri.getPath();
       if (path.startsWith("/apis/metrics.k8s.io/")) {
+        metricsPaths.add(request.getPath());
         return metrics == null
-            ? new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"code\":404}")
+            ? new MockResponse()
+                .setResponseCode(metricsStatus)
+                .setBody("{\"kind\":\"Status\",\"code\":" + metricsStatus + "}")
             : new MockResponse().setResponseCode(200).setBody(metrics);
       }
       if (path.matches("/api/v1/namespaces/[^/]+/pods/[^/]+/log")) {
@@ -410,6 +416,29 @@ class DeploymentMonitoringTest {
         .containsEntry("available", false)
         .doesNotContainKeys("cpu_millicores", "memory_bytes", "pods");
     assertThat((String) none.get("reason")).contains("does not serve metrics.k8s.io");
+    // The metrics API's real path, the deployment's pods by label.
+    assertThat(kubelet.metricsPaths)
+        .last()
+        .isEqualTo(
+            "/apis/metrics.k8s.io/v1beta1/namespaces/"
+                + NAMESPACE
+                + "/pods?labelSelector="
+                + URLEncoder.encode(
+                    DeploymentObjects.LABEL_DEPLOYMENT + "=" + id, StandardCharsets.UTF_8));
+
+    kubelet.metricsStatus = 503;
+    Map<String, Object> down =
+        (Map<String, Object>)
+            Json.call(client, HttpMethod.GET, uri, owner.accessToken(), null, 200).get("metrics");
+    assertThat(down).containsEntry("available", false);
+    assertThat((String) down.get("reason")).contains("503");
+    kubelet.metricsStatus = 403; // the API's service account may not read metrics.k8s.io
+    Map<String, Object> refused =
+        (Map<String, Object>)
+            Json.call(client, HttpMethod.GET, uri, owner.accessToken(), null, 200).get("metrics");
+    assertThat(refused).containsEntry("available", false);
+    assertThat((String) refused.get("reason")).contains("403").contains("pods.metrics.k8s.io");
+    kubelet.metricsStatus = 404;
 
     kubelet.metrics =
         """
