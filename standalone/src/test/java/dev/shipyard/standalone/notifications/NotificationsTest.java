@@ -2,6 +2,7 @@ package dev.shipyard.standalone.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
 import dev.shipyard.api.channels.DatabaseChannels;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
@@ -9,6 +10,12 @@ import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.standalone.testing.WsClient;
+import dev.shipyard.workflows.deployments.DeploymentPhase;
+import dev.shipyard.workflows.deployments.DeploymentProjection;
+import dev.shipyard.workflows.deployments.DeploymentSpec;
+import dev.shipyard.workflows.deployments.DeploymentTarget;
+import dev.shipyard.workflows.deployments.Release;
+import dev.shipyard.workflows.deployments.ReleaseStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -277,6 +284,63 @@ class NotificationsTest {
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(channels::listening);
       assertThat(channels.backendPid()).isNotEqualTo(pid);
       assertThat(id(socket.next(WAIT))).isEqualTo(meanwhile);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWorkersRecordOfEachPhaseChangeReachesTheOwnersSocket(
+      LocalPlatform platform, WebTestClient api) {
+    JdbcDeploymentRecordActivities record =
+        platform.workerContext().getBean(JdbcDeploymentRecordActivities.class);
+    Account owner = Accounts.register(api, "nt-record");
+    UUID id = UUID.randomUUID();
+    DeploymentTarget target =
+        new DeploymentTarget(id.toString(), owner.id(), "shop", "shipyard-" + owner.id(), "shop");
+    DeploymentSpec spec =
+        new DeploymentSpec("registry.example/shop:1.0", 8080, 1, null, List.of(), 1, false, null);
+    jdbc.update(
+        "INSERT INTO deployments (id, tenant_id, owner_id, app_name, workflow_id, namespace,"
+            + " object_name, image, port, replicas, url) VALUES (?, ?, ?, 'shop', ?, ?, 'shop',"
+            + " ?, 8080, 1, 'https://shop.apps.shipyard.local')",
+        id,
+        owner.tenantId(),
+        UUID.fromString(owner.id()),
+        target.workflowId(),
+        target.namespace(),
+        spec.image());
+    Release release =
+        new Release(
+            1, "create", spec, null, owner.username(), 1_000L, ReleaseStatus.ROLLING_OUT, null);
+
+    try (WsClient socket = WsClient.connect(ws + "/v1/ws/notifications", bearer(owner))) {
+      socket.next(WAIT); // connected
+      long sequence = 0;
+      for (DeploymentPhase phase : List.of(DeploymentPhase.DEPLOYING, DeploymentPhase.RUNNING)) {
+        record.record(
+            new DeploymentProjection(
+                target,
+                owner.tenantId(),
+                phase,
+                null,
+                1,
+                phase == DeploymentPhase.RUNNING ? 1 : 0,
+                spec.image(),
+                null,
+                null,
+                List.of(release),
+                "https://shop.apps.shipyard.local",
+                phase.value(),
+                ++sequence));
+        Map<String, Object> message = socket.next(WAIT);
+        assertThat(message)
+            .containsEntry("type", "deployment_status_changed")
+            .containsEntry("deployment_id", id.toString())
+            .containsKey("timestamp");
+        assertThat((Map<String, Object>) message.get("data"))
+            .containsEntry("status", phase.value())
+            .containsEntry("url", "https://shop.apps.shipyard.local");
+      }
     }
   }
 }
