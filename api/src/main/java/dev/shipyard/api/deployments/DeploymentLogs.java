@@ -16,11 +16,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,12 +119,17 @@ public class DeploymentLogs {
     return first.concatWith(polls).concatMap(Flux::fromIterable).map(Read::line);
   }
 
-  /** Per pod, the newest timestamp sent and the lines sent at exactly that timestamp. */
+  /**
+   * Per pod, the newest timestamp read and the last line read at exactly that timestamp. The
+   * kubelet returns a pod's lines in the order they were written, and several may share a
+   * timestamp: on the next poll (from the same second on), everything up to and including that line
+   * was read before, whatever follows it is new.
+   */
   private final class Follow {
     final Owned deployment;
     final Instant start;
     final Map<String, Instant> cursors = new HashMap<>();
-    final Map<String, Set<String>> atCursor = new HashMap<>();
+    final Map<String, String> lastAtCursor = new HashMap<>();
 
     Follow(Owned deployment, Instant since) {
       this.deployment = deployment;
@@ -139,10 +142,9 @@ public class DeploymentLogs {
       List<Read> last = lastLines(client, deployment, tail, perPod);
       perPod.forEach(
           (pod, lines) -> {
-            Instant newest = lines.get(lines.size() - 1).at();
-            cursors.put(pod, newest);
-            Set<String> seen = atCursor.computeIfAbsent(pod, p -> new HashSet<>());
-            lines.stream().filter(l -> l.at().equals(newest)).forEach(l -> seen.add(l.message()));
+            Read newest = lines.get(lines.size() - 1);
+            cursors.put(pod, newest.at());
+            lastAtCursor.put(pod, newest.message());
           });
       return last;
     }
@@ -152,11 +154,11 @@ public class DeploymentLogs {
       List<Read> fresh = new ArrayList<>();
       for (Pod pod : pods(client, deployment)) {
         String name = pod.getMetadata().getName();
-        // A pod not read before starts after the client's "since": a line at exactly that
-        // timestamp is the one the client saw last.
+        // A pod not read before starts after the client's "since": every line at exactly that
+        // timestamp was seen by the client.
         boolean afterSince = !cursors.containsKey(name) && !start.equals(Instant.EPOCH);
         Instant cursor = cursors.getOrDefault(name, start);
-        Set<String> seen = atCursor.computeIfAbsent(name, n -> new HashSet<>());
+        String lastRead = lastAtCursor.get(name);
         List<Read> lines =
             read(
                 pod,
@@ -165,20 +167,28 @@ public class DeploymentLogs {
                         .sinceTime(rfc3339(cursor))
                         .tailingLines(MAX_TAIL)
                     ::getLog);
-        for (Read line : lines) {
+        int readUpTo = -1; // the index of the line read last time, at the cursor's timestamp
+        for (int i = 0; i < lines.size() && lastRead != null; i++) {
+          Read line = lines.get(i);
+          if (line.at().equals(cursor) && line.message().equals(lastRead)) {
+            readUpTo = i;
+          }
+        }
+        for (int i = 0; i < lines.size(); i++) {
+          Read line = lines.get(i);
           int order = line.at().compareTo(cursor);
-          if (order < 0 || (order == 0 && (afterSince || !seen.add(line.message())))) {
+          if (order < 0 || (order == 0 && (afterSince || i <= readUpTo))) {
             continue;
           }
-          if (order > 0) {
-            afterSince = false;
-            cursor = line.at();
-            seen.clear();
-            seen.add(line.message());
-          }
+          afterSince = false;
+          cursor = line.at();
+          lastRead = line.message();
           fresh.add(line);
         }
         cursors.put(name, cursor);
+        if (lastRead != null) {
+          lastAtCursor.put(name, lastRead);
+        }
       }
       fresh.sort(Comparator.comparing(Read::at));
       return fresh;
