@@ -20,7 +20,9 @@ import dev.shipyard.activities.codegen.offline.OfflineEngine;
 import dev.shipyard.activities.deployments.DeploymentCluster;
 import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
 import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
+import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
 import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
+import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandbox;
 import dev.shipyard.activities.sandbox.Sandboxes;
@@ -40,6 +42,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -133,6 +136,27 @@ class ActivityBeans {
       log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
     }
     return new CapsuleEventActivitiesImpl(jdbc, webhooks);
+  }
+
+  @Bean
+  JdbcDeploymentRecordActivities deploymentRecordActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new JdbcDeploymentRecordActivities(jdbc, json);
+  }
+
+  /** Deployment webhooks to {@code WEBHOOK_URL}, signed with {@code WEBHOOK_SIGNING_SECRET}. */
+  @Bean
+  WebhookDeploymentEvents deploymentEventActivities(
+      WorkerProperties properties,
+      OutboundGuard outbound,
+      ObjectMapper json,
+      @Value("${shipyard.deployments.webhook-url:}") String webhookUrl) {
+    WebhookDeploymentEvents events =
+        new WebhookDeploymentEvents(
+            new WebhookSender(properties.webhooks().signingSecret(), outbound), webhookUrl, json);
+    if (!events.configured()) {
+      log.info("Deployment webhooks: WEBHOOK_URL is not set; deployment events are not sent");
+    }
+    return events;
   }
 
   @Bean
