@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.time.Clock;
 import java.util.HashSet;
@@ -157,6 +158,7 @@ public class DeploymentClusterActivitiesImpl implements DeploymentClusterActivit
   /**
    * A per-user namespace is created when missing (labelled as Shipyard's); the shared one ({@code
    * KUBERNETES_NAMESPACE}) must exist. Either one being deleted is {@code NAMESPACE_TERMINATING}.
+   * Namespaces are only read, created and deleted (the chart's RBAC grants no update).
    */
   private void ensureNamespace(KubernetesClient client, DeploymentObjects objects) {
     String ns = objects.namespace();
@@ -166,9 +168,13 @@ public class DeploymentClusterActivitiesImpl implements DeploymentClusterActivit
         throw DeploymentFailure.CLUSTER_REFUSED.failure(
             "namespace " + ns + " (KUBERNETES_NAMESPACE) does not exist");
       }
-      client
-          .resource(DeploymentManifests.namespace(objects))
-          .createOr(NonDeletingOperation::update);
+      try {
+        client.resource(DeploymentManifests.namespace(objects)).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) { // 409: created meanwhile (another deployment of the user)
+          throw e;
+        }
+      }
       return;
     }
     if (existing.getStatus() != null && "Terminating".equals(existing.getStatus().getPhase())) {
