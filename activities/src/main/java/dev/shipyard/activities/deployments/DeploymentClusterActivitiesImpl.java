@@ -152,7 +152,10 @@ public class DeploymentClusterActivitiesImpl implements DeploymentClusterActivit
         ns,
         generation,
         request.release());
-    return new Applied(generation == null ? 1 : generation, null);
+    // the digest is known here only when the image is pinned by it (a rollback); otherwise the
+    // rollout reads it from the pods
+    return new Applied(
+        generation == null ? 1 : generation, ImageReference.parse(request.spec().image()).digest());
   }
 
   /**

@@ -287,6 +287,43 @@ class SimulatedClusterTest {
   }
 
   @Test
+  void aSlowImageIsReadyOnlyAfterThreeSeconds() {
+    String ns = namespace();
+    long start = System.nanoTime();
+    client.resource(deployment(ns, "lazy", "acme/slow-start:1", 1, 0, 60)).create();
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> get(ns, "lazy").getStatus().getAvailableReplicas() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(SimulatedController.SLOW_READY_MS));
+  }
+
+  @Test
+  void aSettledClusterWritesNothing() {
+    String ns = namespace();
+    client.resource(deployment(ns, "calm", "nginx:1.27", 2, 0, 60)).create();
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> get(ns, "calm").getStatus().getAvailableReplicas() == 2);
+    String deployment = get(ns, "calm").getMetadata().getResourceVersion();
+    List<String> pods =
+        pods(ns, "calm").stream().map(p -> p.getMetadata().getResourceVersion()).toList();
+    // for a second (five controller rounds), neither the Deployment nor its pods change
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () ->
+                get(ns, "calm").getMetadata().getResourceVersion().equals(deployment)
+                    && pods(ns, "calm").stream()
+                        .map(p -> p.getMetadata().getResourceVersion())
+                        .toList()
+                        .equals(pods));
+  }
+
+  @Test
   void metricsAreNotServed() {
     assertThatThrownBy(() -> client.top().pods().metrics("default"))
         .isInstanceOfSatisfying(
@@ -339,6 +376,16 @@ class SimulatedClusterTest {
     assertThat(failed.message()).contains("CrashLoopBackOff");
     // the old pods keep serving while the new ones crash
     assertThat(failed.observed().ready()).isEqualTo(2);
+
+    // stopped: no pod left, the rollout of 0 replicas completes
+    DeploymentSpec stopped = spec.withReplicas(0);
+    Applied third = activities.apply(new ApplyRequest(t, stopped, List.of(), List.of(), 3, 30));
+    assertThat(rollouts.awaitRollout(new RolloutRequest(t, third.generation(), 0, 30)).complete())
+        .isTrue();
+    assertThat(
+            activities.observe(new ObserveRequest(t, stopped, List.of(), List.of(), true)).health())
+        .isEqualTo("stopped");
+    assertThat(client.pods().inNamespace(t.namespace()).list().getItems()).isEmpty();
 
     assertThat(activities.delete(t)).isTrue();
     await()
