@@ -182,7 +182,15 @@ final class SimulatedController {
     allPods.forEach(p -> seen.add(key(p.getMetadata().getNamespace(), p.getMetadata().getName())));
     seenPods = Set.copyOf(seen);
     // pods deleted by someone else are forgotten
-    pods.keySet().removeIf(k -> !seen.contains(k));
+    pods.values()
+        .removeIf(
+            p -> {
+              boolean gone = !seen.contains(key(p.namespace, p.name));
+              if (gone) {
+                logs.forget(p.namespace, p.name);
+              }
+              return gone;
+            });
 
     Set<String> live = new HashSet<>();
     Map<String, List<Pod>> owned = new HashMap<>();
