@@ -42,16 +42,19 @@ public final class SimulatedCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final SimulatedController controller;
+  private final PodLogs logs;
   private final ScheduledExecutorService loop;
 
   private SimulatedCluster(
       KubernetesMockServer server,
       KubernetesClient client,
       SimulatedController controller,
+      PodLogs logs,
       ScheduledExecutorService loop) {
     this.server = server;
     this.client = client;
     this.controller = controller;
+    this.logs = logs;
     this.loop = loop;
   }
 
@@ -76,7 +79,7 @@ public final class SimulatedCluster implements AutoCloseable {
               return t;
             });
     loop.scheduleWithFixedDelay(controller::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    SimulatedCluster cluster = new SimulatedCluster(server, client, controller, loop);
+    SimulatedCluster cluster = new SimulatedCluster(server, client, controller, logs, loop);
     log.info("Simulated Kubernetes cluster at {}", cluster.url());
     return cluster;
   }
@@ -89,6 +92,14 @@ public final class SimulatedCluster implements AutoCloseable {
   /** A client of the simulated cluster (tests read and change its objects with it). */
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Adds a line to a pod's log, as its container would write it (tests that create pods by hand
+   * give them logs this way; the controller writes those of its own pods).
+   */
+  public void appendLog(String namespace, String pod, java.time.Instant at, String line) {
+    logs.append(namespace, pod, at, line);
   }
 
   @Override

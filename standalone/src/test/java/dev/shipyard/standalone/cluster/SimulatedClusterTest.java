@@ -279,6 +279,24 @@ class SimulatedClusterTest {
     String since = resource.sinceTime(at.toString()).getLog();
     assertThat(since).doesNotContain("Listening on port").contains("GET /healthz 200");
 
+    // a pod made by hand has the log lines a test gives it
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("by-hand")
+                .withNamespace(ns)
+                .endMetadata()
+                .build())
+        .create();
+    await() // 404 until the controller's next round has seen it
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> client.pods().inNamespace(ns).withName("by-hand").getLog().isEmpty());
+    cluster.appendLog(ns, "by-hand", Instant.now(), "hello from a test");
+    assertThat(client.pods().inNamespace(ns).withName("by-hand").getLog())
+        .isEqualTo("hello from a test\n");
+
     assertThatThrownBy(() -> resource.inContainer("sidecar").getLog())
         .isInstanceOf(KubernetesClientException.class);
     assertThatThrownBy(() -> client.pods().inNamespace(ns).withName("nope").getLog())
