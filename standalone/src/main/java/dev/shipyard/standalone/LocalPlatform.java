@@ -507,13 +507,16 @@ public final class LocalPlatform implements AutoCloseable {
     }
     Path file = data.resolve(fileName);
     if (!Files.exists(file)) {
-      Files.writeString(file, generator.get());
+      // created owner-only before the secret is written: never readable by others, not even briefly
       try {
-        Files.setPosixFilePermissions(
-            file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createFile(
+            file,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: the data directory's own permissions apply
       }
+      Files.writeString(file, generator.get());
       org.slf4j.LoggerFactory.getLogger(LocalPlatform.class)
           .info("{} not set: generated one for the local platform in {}", name, file);
     }
