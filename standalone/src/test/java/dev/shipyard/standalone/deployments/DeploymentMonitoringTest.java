@@ -9,8 +9,10 @@ import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.standalone.testing.WsClient;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -500,5 +502,109 @@ class DeploymentMonitoringTest {
     } finally {
       none.close();
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void onTheSimulatedClusterLogsComeBackThroughHttpAndTheSocketAndMetricsSaySimulated(
+      LocalPlatform platform, WebTestClient mainApi) {
+    // The shared platform's own API, on its simulated cluster: a Deployment whose pods carry the
+    // deployment's label gets pods and log lines from the simulated controller.
+    KubernetesClient simulated = platform.cluster().client();
+    Account owner = Accounts.register(mainApi, "logs-sim");
+    UUID id = UUID.randomUUID();
+    String ns = "sim-logs-" + id.toString().substring(0, 8);
+    simulated
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    simulated
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(2)
+                .withNewSelector()
+                .addToMatchLabels(DeploymentObjects.LABEL_DEPLOYMENT, id.toString())
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels(DeploymentObjects.LABEL_DEPLOYMENT, id.toString())
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("nginx:1.27")
+                .addNewPort()
+                .withContainerPort(8080)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    jdbc(platform)
+        .update(
+            "INSERT INTO deployments (id, tenant_id, owner_id, app_name, workflow_id, namespace,"
+                + " object_name, image, port, replicas, url) VALUES (?, ?, ?, 'web', ?, ?, 'web',"
+                + " 'nginx:1.27', 8080, 2, 'https://web.apps.shipyard.local')",
+            id,
+            owner.tenantId(),
+            UUID.fromString(owner.id()),
+            "deployment-" + id,
+            ns);
+    String uri = "/v1/deployments/" + id + "/logs";
+
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                lines(Json.call(mainApi, HttpMethod.GET, uri, owner.accessToken(), null, 200))
+                        .stream()
+                        .filter(l -> "Listening on port 8080".equals(l.get("message")))
+                        .count()
+                    == 2);
+    List<Map<String, Object>> logs =
+        lines(Json.call(mainApi, HttpMethod.GET, uri, owner.accessToken(), null, 200));
+    assertThat(logs)
+        .extracting(l -> (String) l.get("source"))
+        .allMatch(source -> source.startsWith("web-"));
+    assertThat(logs.stream().map(l -> l.get("source")).distinct().count()).isEqualTo(2);
+
+    String ws =
+        platform.endpoints().apiUrl().replaceFirst("^http", "ws")
+            + uri
+            + "/stream?tail=1&token="
+            + owner.accessToken();
+    try (WsClient socket = WsClient.connect(ws)) {
+      assertThat(socket.next(WAIT)).containsEntry("message", "Listening on port 8080");
+      String pod = (String) logs.get(0).get("source");
+      platform.cluster().appendLog(ns, pod, Instant.now(), "WARN live from the simulated pod");
+      assertThat(socket.next(WAIT))
+          .containsEntry("message", "WARN live from the simulated pod")
+          .containsEntry("level", "warn")
+          .containsEntry("source", pod);
+    }
+
+    Map<String, Object> metrics =
+        (Map<String, Object>)
+            Json.call(
+                    mainApi,
+                    HttpMethod.GET,
+                    "/v1/deployments/" + id + "/metrics",
+                    owner.accessToken(),
+                    null,
+                    200)
+                .get("metrics");
+    assertThat(metrics)
+        .containsEntry("available", false)
+        .containsEntry("reason", "the simulated cluster does not serve metrics.k8s.io");
   }
 }
