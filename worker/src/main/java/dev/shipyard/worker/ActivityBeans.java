@@ -17,6 +17,8 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
+import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandbox;
 import dev.shipyard.activities.sandbox.Sandboxes;
@@ -34,6 +36,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -127,6 +130,27 @@ class ActivityBeans {
       log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
     }
     return new CapsuleEventActivitiesImpl(jdbc, webhooks);
+  }
+
+  @Bean
+  JdbcDeploymentRecordActivities deploymentRecordActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new JdbcDeploymentRecordActivities(jdbc, json);
+  }
+
+  /** Deployment webhooks to {@code WEBHOOK_URL}, signed with {@code WEBHOOK_SIGNING_SECRET}. */
+  @Bean
+  WebhookDeploymentEvents deploymentEventActivities(
+      WorkerProperties properties,
+      OutboundGuard outbound,
+      ObjectMapper json,
+      @Value("${shipyard.deployments.webhook-url:}") String webhookUrl) {
+    WebhookDeploymentEvents events =
+        new WebhookDeploymentEvents(
+            new WebhookSender(properties.webhooks().signingSecret(), outbound), webhookUrl, json);
+    if (!events.configured()) {
+      log.info("Deployment webhooks: WEBHOOK_URL is not set; deployment events are not sent");
+    }
+    return events;
   }
 
   @Bean
