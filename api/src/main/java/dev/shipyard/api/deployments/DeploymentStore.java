@@ -401,7 +401,7 @@ class DeploymentStore {
 
   /** Reserves {@code host}; 409 when any deployment holds it. */
   Mono<DomainRow> reserveDomain(UUID deploymentId, String host) {
-    UUID id = UUID.randomUUID();
+    UUID id = dev.shipyard.api.security.Secrets.uuid();
     return db.sql(
             "INSERT INTO deployment_domains (id, deployment_id, host) VALUES (:id, :d, :host)"
                 + " RETURNING created_at")

@@ -48,6 +48,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The one deployment engine behind both documents ({@code /v1/deployments} and {@code
@@ -132,7 +133,9 @@ class Deployments {
                                     "IDEMPOTENCY_KEY_REUSED",
                                     "This Idempotency-Key was used for another request")));
     return earlier.switchIfEmpty(
-        Mono.defer(() -> createNew(caller, request, idempotencyKey, requestHash, requestId)));
+        Mono.defer(() -> createNew(caller, request, idempotencyKey, requestHash, requestId))
+            // Sealing draws on SecureRandom, which may read /dev/urandom: off the event loop.
+            .subscribeOn(Schedulers.boundedElastic()));
   }
 
   private Mono<Row> createNew(
@@ -348,6 +351,7 @@ class Deployments {
         .secrets(row.id(), row.secretsRevision())
         .defaultIfEmpty(new DeploymentStore.Sealed(null, null))
         .zipWith(store.nextRevision(row.id()))
+        .publishOn(Schedulers.boundedElastic())
         .flatMap(
             t -> {
               int revision = t.getT2();
