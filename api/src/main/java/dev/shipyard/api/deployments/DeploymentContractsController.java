@@ -168,7 +168,7 @@ class DeploymentContractsController {
 
   @PostMapping("/api/services")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
