@@ -195,18 +195,24 @@ class DeploymentWorkflows {
     return t;
   }
 
-  /** The innermost {@link ApplicationFailure} of an update failure, if any. */
+  /**
+   * The first {@link ApplicationFailure} of an update failure typed by {@link DeploymentFailure} (a
+   * validator's refusal arrives wrapped: its typed failure is the cause), if any.
+   */
   private static ApplicationFailure applicationFailure(Throwable e) {
     if (!(e instanceof WorkflowUpdateException)) {
       return null;
     }
-    ApplicationFailure found = null;
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof ApplicationFailure af) {
-        found = af;
+        for (DeploymentFailure type : DeploymentFailure.values()) {
+          if (type.type().equals(af.getType())) {
+            return af;
+          }
+        }
       }
     }
-    return found;
+    return null;
   }
 
   private static boolean grpc(Throwable e, Status.Code code) {
