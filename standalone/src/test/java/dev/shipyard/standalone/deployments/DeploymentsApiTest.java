@@ -367,18 +367,19 @@ class DeploymentsApiTest {
         .extracting(d -> d.get("id"))
         .containsExactly(ids.get(0));
 
-    // The status is the run's phase (the one status path); a run far ahead in sequence stays so.
+    // The status is the run's phase (the one status path). A phase no deployment here reaches by
+    // itself, far ahead in sequence so the workflow's own projections (sequence-guarded) leave it.
     jdbc(platform)
         .update(
-            "UPDATE workflow_runs SET phase = 'running', sequence = 1000000000 WHERE workflow_id = ?",
+            "UPDATE workflow_runs SET phase = 'stopped', sequence = 1000000000 WHERE workflow_id = ?",
             "deployment-" + ids.get(1));
-    Map<String, Object> running =
+    Map<String, Object> stopped =
         Json.call(
-            api, HttpMethod.GET, "/v1/deployments?status=running", owner.accessToken(), null, 200);
-    assertThat((List<Map<String, Object>>) running.get("deployments"))
+            api, HttpMethod.GET, "/v1/deployments?status=stopped", owner.accessToken(), null, 200);
+    assertThat((List<Map<String, Object>>) stopped.get("deployments"))
         .extracting(d -> d.get("id"))
         .containsExactly(ids.get(1));
-    assertThat((Map<String, Object>) running.get("pagination")).containsEntry("total", 1);
+    assertThat((Map<String, Object>) stopped.get("pagination")).containsEntry("total", 1);
     Json.call(
         api, HttpMethod.GET, "/v1/deployments?status=sleeping", owner.accessToken(), null, 400);
     Json.call(api, HttpMethod.GET, "/v1/deployments?limit=101", owner.accessToken(), null, 400);
