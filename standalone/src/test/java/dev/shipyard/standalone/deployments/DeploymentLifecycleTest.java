@@ -420,6 +420,137 @@ class DeploymentLifecycleTest {
     awaitStatus(owner, id, "running");
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void theContractsApiDrivesTheSameEngineServicesIncluded(LocalPlatform platform) {
+    Account owner = Accounts.register(api, "contracts");
+    String name = Accounts.unique("todo");
+    Map<String, Object> created =
+        Json.call(
+            api,
+            HttpMethod.POST,
+            "/api/deployments",
+            owner.accessToken(),
+            Map.of(
+                "name",
+                name,
+                "replicas",
+                2,
+                "image",
+                "docker.io/todo-app/todo-backend:latest",
+                "container_port",
+                8000,
+                "helm_chart_id",
+                "uuid-5678"),
+            201);
+    assertThat(created)
+        .containsEntry("name", name)
+        .containsEntry("container_port", 8000)
+        .containsEntry("helm_chart_id", "uuid-5678")
+        .containsEntry("status", "pending");
+    String id = (String) created.get("id");
+    awaitStatus(owner, id, "running");
+    // The same deployment through the other document.
+    Map<String, Object> contract =
+        Json.call(api, HttpMethod.GET, "/api/deployments/" + id, owner.accessToken(), null, 200);
+    assertThat(contract).containsEntry("status", "running").containsEntry("available_replicas", 2);
+    Map<String, Object> scaled =
+        Json.call(
+            api,
+            HttpMethod.POST,
+            "/api/deployments/" + id + "/scale",
+            owner.accessToken(),
+            Map.of("replicas", 4),
+            200);
+    assertThat(scaled)
+        .containsEntry("message", "Deployment scaling to 4 replicas")
+        .containsEntry("current_replicas", 2)
+        .containsEntry("desired_replicas", 4);
+    DeploymentObjects objects = objects(platform, id);
+    assertThat(deployment(objects).getSpec().getReplicas()).isEqualTo(4);
+    awaitReady(owner, id, 4);
+
+    // A Service tied to it: a row, then the workflow writes it.
+    Map<String, Object> service =
+        Json.call(
+            api,
+            HttpMethod.POST,
+            "/api/services",
+            owner.accessToken(),
+            Map.of(
+                "name",
+                "todo-svc",
+                "type",
+                "ClusterIP",
+                "port",
+                80,
+                "target_port",
+                8000,
+                "protocol",
+                "TCP",
+                "deployment_id",
+                id),
+            201);
+    assertThat(service).containsEntry("status", "active").containsEntry("deployment_id", id);
+    String serviceId = (String) service.get("id");
+    var svc =
+        cluster
+            .services()
+            .inNamespace(objects.namespace())
+            .withName(objects.service("todo-svc"))
+            .get();
+    assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(svc.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
+    assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(8000);
+    assertThat(svc.getSpec().getSelector()).isEqualTo(objects.selector());
+    Json.call(
+        api,
+        HttpMethod.POST,
+        "/api/services",
+        owner.accessToken(),
+        Map.of("name", "todo-svc", "port", 81, "deployment_id", id),
+        409);
+    Map<String, Object> changed =
+        Json.call(
+            api,
+            HttpMethod.PUT,
+            "/api/services/" + serviceId,
+            owner.accessToken(),
+            Map.of("type", "LoadBalancer"),
+            200);
+    assertThat(changed).containsEntry("type", "LoadBalancer");
+    assertThat(
+            cluster
+                .services()
+                .inNamespace(objects.namespace())
+                .withName(objects.service("todo-svc"))
+                .get()
+                .getSpec()
+                .getType())
+        .isEqualTo("LoadBalancer");
+    assertThat(
+            Json.call(
+                api, HttpMethod.GET, "/api/services/" + serviceId, owner.accessToken(), null, 200))
+        .containsEntry("status", "active")
+        .containsEntry("type", "LoadBalancer");
+    Account other = Accounts.register(api, "contracts");
+    Json.call(api, HttpMethod.GET, "/api/services/" + serviceId, other.accessToken(), null, 404);
+    Json.call(api, HttpMethod.DELETE, "/api/services/" + serviceId, owner.accessToken(), null, 200);
+    assertThat(
+            cluster
+                .services()
+                .inNamespace(objects.namespace())
+                .withName(objects.service("todo-svc"))
+                .get())
+        .isNull();
+    Json.call(api, HttpMethod.GET, "/api/services/" + serviceId, owner.accessToken(), null, 404);
+
+    Map<String, Object> deleted =
+        Json.call(api, HttpMethod.DELETE, "/api/deployments/" + id, owner.accessToken(), null, 200);
+    assertThat(deleted).containsEntry("message", "Deployment deleted successfully");
+    Json.call(api, HttpMethod.GET, "/api/deployments/" + id, owner.accessToken(), null, 404);
+  }
+
   // --- helpers ---
 
   private static Map<String, Object> awaitStatus(Account owner, String id, String status) {
