@@ -18,6 +18,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Functions;
@@ -166,7 +167,7 @@ class DeploymentWorkflows {
           "NOT_FOUND",
           "The deployment's workflow " + workflowId + " is not running");
     }
-    if (e instanceof TimeoutException) {
+    if (e instanceof TimeoutException || e instanceof WorkflowUpdateTimeoutOrCancelledException) {
       return new ApiException(
           HttpStatus.SERVICE_UNAVAILABLE,
           "WORKFLOW_TIMEOUT",

@@ -479,8 +479,10 @@ class Deployments {
 
   /** The workflow's last read of the cluster, null when it has not read it yet. */
   Mono<ObservedState> lastObservation(Row row) {
+    // A query is answered from the workflow's state without waiting for its handlers: it gets
+    // longer than the fresh read did.
     return workflows
-        .state(row.workflowId(), properties.statusTimeout())
+        .state(row.workflowId(), properties.changeTimeout())
         .flatMap(s -> Mono.justOrEmpty(s.observed()));
   }
 

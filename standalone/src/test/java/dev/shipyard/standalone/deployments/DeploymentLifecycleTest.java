@@ -551,6 +551,55 @@ class DeploymentLifecycleTest {
     Json.call(api, HttpMethod.GET, "/api/deployments/" + id, owner.accessToken(), null, 404);
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void whenTheClusterCannotBeReadInTimeTheStatusIsTheLastObservationSaidSo(LocalPlatform platform) {
+    Account owner = Accounts.register(api, "impatient");
+    String id =
+        (String)
+            Json.call(
+                    api,
+                    HttpMethod.POST,
+                    "/v1/deployments",
+                    owner.accessToken(),
+                    Map.of("app_name", Accounts.unique("obs"), "image", "team/app:1", "port", 80),
+                    201)
+                .get("id");
+    awaitStatus(owner, id, "running");
+    // An API instance that waits 1 ms for a fresh read answers the workflow's last one.
+    ConfigurableApplicationContext impatient =
+        platform.startAnotherApi(Map.of("DEPLOYMENT_STATUS_TIMEOUT", "1ms"));
+    try {
+      WebTestClient client =
+          LocalPlatformExtension.client("http://127.0.0.1:" + LocalPlatform.httpPort(impatient));
+      AtomicReference<Map<String, Object>> status = new AtomicReference<>();
+      Awaitility.await()
+          .atMost(ROLLOUT)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                status.set(
+                    Json.call(
+                        client,
+                        HttpMethod.GET,
+                        "/v1/deployments/" + id + "/status",
+                        owner.accessToken(),
+                        null,
+                        200));
+                return "healthy".equals(status.get().get("health"));
+              });
+      assertThat(status.get())
+          .containsEntry("source", "last_observation")
+          .containsEntry("cluster", "simulated")
+          .containsEntry("status", "running");
+      assertThat((Map<String, Object>) status.get().get("replicas")).containsEntry("ready", 1);
+      assertThat(java.time.Instant.parse((String) status.get().get("last_health_check")))
+          .isBefore(java.time.Instant.now().plusSeconds(1));
+    } finally {
+      impatient.close();
+    }
+  }
+
   // --- helpers ---
 
   private static Map<String, Object> awaitStatus(Account owner, String id, String status) {
