@@ -600,6 +600,72 @@ class DeploymentLifecycleTest {
     }
   }
 
+  @Test
+  void changesRefusedWhileARolloutIsUnderWayLeaveNothingBehind(LocalPlatform platform) {
+    Account owner = Accounts.register(api, "busy");
+    // A "slow" image becomes ready only after about 3 s in the simulated cluster.
+    String id =
+        (String)
+            Json.call(
+                    api,
+                    HttpMethod.POST,
+                    "/v1/deployments",
+                    owner.accessToken(),
+                    Map.of(
+                        "app_name",
+                        Accounts.unique("busy"),
+                        "image",
+                        "team/slow-app:1",
+                        "port",
+                        80,
+                        "env_vars",
+                        Map.of("A", "1")),
+                    201)
+                .get("id");
+    JdbcTemplate jdbc = DeploymentsApiTest.jdbc(platform);
+    // New env values are sealed into revision 2 first; the refusal removes it again.
+    Map<String, Object> refused =
+        Json.call(
+            api,
+            HttpMethod.PUT,
+            "/v1/deployments/" + id,
+            owner.accessToken(),
+            Map.of("env_vars", Map.of("A", "2")),
+            409);
+    assertThat(refused.toString()).contains("message");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM deployment_secrets WHERE deployment_id = ?::uuid",
+                Long.class,
+                id))
+        .isEqualTo(1L);
+    // A domain is reserved first; the refusal frees it.
+    Json.call(
+        api,
+        HttpMethod.POST,
+        "/v1/deployments/" + id + "/domains",
+        owner.accessToken(),
+        Map.of("domain", Accounts.unique("busy") + ".example.com"),
+        409);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT count(*) FROM deployment_domains WHERE deployment_id = ?::uuid",
+                Long.class,
+                id))
+        .isZero();
+    awaitStatus(owner, id, "running");
+    Json.call(
+        api,
+        HttpMethod.PUT,
+        "/v1/deployments/" + id,
+        owner.accessToken(),
+        Map.of("env_vars", Map.of("A", "2")),
+        200);
+    assertThat(
+            Json.call(api, HttpMethod.GET, "/v1/deployments/" + id, owner.accessToken(), null, 200))
+        .containsEntry("env_vars", Map.of("A", "2"));
+  }
+
   // --- helpers ---
 
   private static Map<String, Object> awaitStatus(Account owner, String id, String status) {
