@@ -9,6 +9,7 @@ import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.workflows.ShipyardSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.util.HashMap;
@@ -314,6 +315,10 @@ class DeploymentsApiTest {
     WorkflowStub stub = temporal.newUntypedWorkflowStub("deployment-" + id);
     assertThat(stub.describe().getStaticSummary())
         .isEqualTo(app + " · registry.example.test:5000/team/web:1.2.3 · " + owner.username());
+    var attributes = stub.describe().getTypedSearchAttributes();
+    assertThat(attributes.get(ShipyardSearchAttributes.KIND)).isEqualTo("deployment");
+    assertThat(attributes.get(ShipyardSearchAttributes.OWNER)).isEqualTo(owner.id());
+    assertThat(attributes.get(ShipyardSearchAttributes.TENANT)).isEqualTo(owner.tenantId());
   }
 
   @Test
