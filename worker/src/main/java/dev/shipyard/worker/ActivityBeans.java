@@ -17,7 +17,11 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.deployments.DeploymentCluster;
+import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
+import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
 import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
+import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
 import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandbox;
@@ -31,6 +35,8 @@ import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.storage.BlobStore;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -211,5 +217,22 @@ class ActivityBeans {
         jdbc,
         events,
         json);
+  }
+
+  /**
+   * Deployments' side effects on the cluster (fabric8): the cluster of {@code shipyard.cluster.*},
+   * secrets opened from {@code deployment_secrets} with {@code SECRETS_KEYS}.
+   */
+  @Bean
+  DeploymentClusterActivitiesImpl deploymentClusterActivities(
+      DeploymentCluster cluster, ClusterBeans.WorkerSecretBox secrets, JdbcTemplate jdbc) {
+    return new DeploymentClusterActivitiesImpl(
+        cluster, new JdbcDeploymentSecrets(jdbc), secrets::box, Clock.systemUTC());
+  }
+
+  /** Rollout watches: the Deployment and its pods read every 500 ms. */
+  @Bean
+  DeploymentRolloutActivitiesImpl deploymentRolloutActivities(DeploymentCluster cluster) {
+    return new DeploymentRolloutActivitiesImpl(cluster, Clock.systemUTC(), Duration.ofMillis(500));
   }
 }
