@@ -59,7 +59,11 @@ class DeploymentContractsController {
   @PostMapping("/api/deployments")
   @PreAuthorize("hasAuthority('deployment:create')")
   @RateLimit(RateClass.HEAVY)
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -99,7 +103,11 @@ class DeploymentContractsController {
 
   @PutMapping("/api/deployments/{id}")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -123,7 +131,11 @@ class DeploymentContractsController {
 
   @DeleteMapping("/api/deployments/{id}")
   @PreAuthorize("hasAuthority('deployment:delete')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   public Mono<ContractBodies.Deleted> delete(
       @AuthenticationPrincipal Caller caller, @PathVariable String id, ServerWebExchange exchange) {
     return require(caller, id)
@@ -138,7 +150,11 @@ class DeploymentContractsController {
 
   @PostMapping("/api/deployments/{id}/scale")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -168,7 +184,12 @@ class DeploymentContractsController {
 
   @PostMapping("/api/services")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.NOT_FOUND,
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -242,7 +263,11 @@ class DeploymentContractsController {
 
   @PutMapping("/api/services/{id}")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -295,7 +320,11 @@ class DeploymentContractsController {
 
   @DeleteMapping("/api/services/{id}")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   public Mono<ContractBodies.Deleted> deleteService(
       @AuthenticationPrincipal Caller caller, @PathVariable String id, ServerWebExchange exchange) {
     return requireService(caller, id)

@@ -227,7 +227,11 @@ class DeploymentsController {
 
   @PatchMapping("/v1/deployments/{deploymentId}/scale")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -256,7 +260,11 @@ class DeploymentsController {
 
   @PostMapping("/v1/deployments/{deploymentId}/stop")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   public Mono<DeploymentBodies.Stopped> stop(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String deploymentId,
@@ -276,7 +284,11 @@ class DeploymentsController {
 
   @PostMapping("/v1/deployments/{deploymentId}/start")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   public Mono<DeploymentBodies.Started> start(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String deploymentId,
@@ -297,7 +309,11 @@ class DeploymentsController {
 
   @DeleteMapping("/v1/deployments/{deploymentId}")
   @PreAuthorize("hasAuthority('deployment:delete')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   public Mono<DeploymentBodies.Deleted> delete(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String deploymentId,
@@ -318,7 +334,11 @@ class DeploymentsController {
 
   @PostMapping("/v1/deployments/{deploymentId}/rollback")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -383,7 +403,11 @@ class DeploymentsController {
 
   @PostMapping("/v1/deployments/{deploymentId}/domains")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
       required = true,
       content =
@@ -431,7 +455,11 @@ class DeploymentsController {
 
   @DeleteMapping("/v1/deployments/{deploymentId}/domains/{domainId}")
   @PreAuthorize("hasAuthority('deployment:update')")
-  @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
+  @DocumentedErrors({
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.SERVICE_UNAVAILABLE
+  })
   public Mono<Message> removeDomain(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String deploymentId,
