@@ -150,6 +150,8 @@ class OpenApiContractTest {
             "/api/build", "BuildsError",
             "/api/analysis", "BuildsError",
             "/auth/", "BuildsError",
+            "/api/deployments", "DeploymentError",
+            "/api/services", "DeploymentError",
             "/v1/", "EngineError");
     List<String> problems = new ArrayList<>();
     int operations = 0;
