@@ -13,8 +13,10 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,9 +25,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -57,6 +63,8 @@ final class DeploymentHarness {
   private final AtomicLong generation = new AtomicLong();
   private final CountDownLatch held = new CountDownLatch(1);
   private final CountDownLatch heldEntered = new CountDownLatch(1);
+
+  private final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** What {@code observe} answers next, by deployment (else: in sync). */
   final Map<String, ObservedState> nextObservation = new ConcurrentHashMap<>();
@@ -195,6 +203,7 @@ final class DeploymentHarness {
                     .setStaticSummary("Deployment " + input.target().appName() + " of alice")
                     .build());
     WorkflowClient.start(workflow::run, input);
+    started.add(input.target().workflowId());
     return workflow;
   }
 
@@ -232,6 +241,67 @@ final class DeploymentHarness {
   }
 
   /**
+   * Sends an update to the workflow's newest run, with a fixed update ID. Temporal's Java test
+   * server loses an update that reaches a run just as it continues as new: refused ({@code
+   * NOT_FOUND: Completed workflow}) or never answered (a real server moves it to the new run). So
+   * the update is sent again, with the same ID (Temporal applies an update ID once per run), when
+   * it is refused or has no answer within 20 s; at most 4 times.
+   */
+  ChangeResult updateAcrossRuns(String workflowId, String name, Object argument) {
+    UpdateOptions<ChangeResult> options =
+        UpdateOptions.newBuilder(ChangeResult.class)
+            .setUpdateName(name)
+            .setUpdateId(UUID.randomUUID().toString())
+            .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+            .build();
+    for (int attempt = 1; ; attempt++) {
+      CompletableFuture<ChangeResult> answer =
+          CompletableFuture.supplyAsync(
+              () ->
+                  client()
+                      .newUntypedWorkflowStub(workflowId)
+                      .startUpdate(options, argument)
+                      .getResult());
+      try {
+        return answer.get(20, TimeUnit.SECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        answer.cancel(true);
+        boolean lost =
+            e instanceof TimeoutException
+                || e.getCause() instanceof io.temporal.client.WorkflowNotFoundException;
+        if (!lost || attempt == 4) {
+          throw new AssertionError("update " + name + " failed", e);
+        }
+        awaitIdle(workflowId);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Waits until the newest run is idle: no workflow task and no activity pending. */
+  void awaitIdle(String workflowId) {
+    await(
+        () -> {
+          DescribeWorkflowExecutionResponse described =
+              client()
+                  .getWorkflowServiceStubs()
+                  .blockingStub()
+                  .describeWorkflowExecution(
+                      DescribeWorkflowExecutionRequest.newBuilder()
+                          .setNamespace(client().getOptions().getNamespace())
+                          .setExecution(
+                              io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                  .setWorkflowId(workflowId))
+                          .build());
+          return !described.hasPendingWorkflowTask() && described.getPendingActivitiesCount() == 0;
+        },
+        idle -> idle,
+        "an idle run");
+  }
+
+  /**
    * The history of the current run once the workflow is idle (no activity pending, the last event a
    * completed workflow task): its events.
    */
@@ -266,6 +336,15 @@ final class DeploymentHarness {
   }
 
   // ------------------------------------------------------------------ what happened
+
+  /** The failed workflow tasks of the deployments started here (a test's diagnosis). */
+  List<String> failedWorkflowTasks() {
+    return started.stream()
+        .flatMap(id -> client().fetchHistory(id).getEvents().stream())
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+        .map(e -> e.getWorkflowTaskFailedEventAttributes().getFailure().toString())
+        .toList();
+  }
 
   /** Every activity call, in order: the method, with the phase of projections. */
   List<String> calls() {

@@ -1,6 +1,7 @@
 package dev.shipyard.workflows.deployments;
 
 import static dev.shipyard.workflows.deployments.DeploymentHarness.ALICE;
+import static dev.shipyard.workflows.deployments.DeploymentHarness.BROKEN;
 import static dev.shipyard.workflows.deployments.DeploymentHarness.HELD;
 import static dev.shipyard.workflows.deployments.DeploymentHarness.IMAGE;
 import static dev.shipyard.workflows.deployments.DeploymentHarness.IMAGE_2;
@@ -17,16 +18,21 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link DeploymentWorkflowImpl} with mocked activities ({@link DeploymentHarness}): the lifecycle,
  * every refused transition (409, nothing in history), rollout failure with automatic rollback,
  * drift repair, 500 updates across continue-as-new, refresh.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DeploymentWorkflowTest {
 
   @RegisterExtension static final TestWorkflowExtension temporal = DeploymentHarness.extension();
@@ -37,6 +43,7 @@ class DeploymentWorkflowTest {
   void releaseHeldWatches() {
     if (harness != null) {
       harness.releaseHeld();
+      assertThat(harness.failedWorkflowTasks()).as("failed workflow tasks").isEmpty();
     }
   }
 
@@ -325,12 +332,244 @@ class DeploymentWorkflowTest {
 
     // the held watch was cancelled by the delete: the release never became running
     WorkflowStub.fromTyped(workflow).getResult(Void.class);
-    List<String> calls = h.calls().stream().filter(c -> !c.startsWith("send")).toList();
+    // (the watch's call is counted when the mock runs, which may be after the projection)
+    List<String> calls =
+        h.calls().stream().filter(c -> !c.startsWith("send") && !c.equals("awaitRollout")).toList();
     assertThat(calls.subList(calls.lastIndexOf("record updating"), calls.size()))
         .containsExactly("record updating", "record deleting", "delete", "record deleted");
     assertThat(workflow.state().releases())
         .last()
         .satisfies(r -> assertThat(r.spec().image()).isEqualTo(HELD));
+  }
+
+  @Test
+  void aRolloutPastItsDeadlineFailsAndRollsBackToTheHealthyDigest(TestWorkflowEnvironment env) {
+    DeploymentHarness h = harness(env);
+    DeploymentInput input = DeploymentHarness.input("rollback", DeploymentHarness.settings());
+    DeploymentWorkflow workflow = h.start(input);
+    running(h, workflow);
+
+    ChangeResult accepted =
+        workflow.update(new SpecChange(ALICE, BROKEN, null, null, null, null, null, null, null));
+    assertThat(accepted.phase()).isEqualTo(DeploymentPhase.UPDATING);
+
+    DeploymentState state =
+        h.awaitState(
+            workflow,
+            s -> s.releaseCount() == 3 && s.releases().get(2).status() == ReleaseStatus.HEALTHY);
+    String pinned = "registry.example.com:5000/shop@" + digestOf(IMAGE);
+    assertThat(state.phase()).isEqualTo(DeploymentPhase.FAILED);
+    assertThat(state.error())
+        .startsWith("ProgressDeadlineExceeded: ")
+        .contains("CrashLoopBackOff")
+        .endsWith("; rolled back to release 1 (" + digestOf(IMAGE) + ")");
+    Release failed = state.releases().get(1);
+    assertThat(failed.status()).isEqualTo(ReleaseStatus.FAILED);
+    assertThat(failed.reason()).startsWith("ProgressDeadlineExceeded");
+    Release back = state.releases().get(2);
+    assertThat(back.change()).isEqualTo("auto-rollback");
+    assertThat(back.author()).isEqualTo("system");
+    assertThat(back.spec().image()).isEqualTo(pinned);
+    assertThat(back.digest()).isEqualTo(digestOf(IMAGE));
+    assertThat(state.desired().image()).isEqualTo(pinned);
+    assertThat(state.currentRelease()).isEqualTo(3);
+    assertThat(h.applies()).last().satisfies(a -> assertThat(a.spec().image()).isEqualTo(pinned));
+    DeploymentHarness.await(
+        h::sent,
+        sent -> sent.stream().anyMatch(e -> e.type().equals("deployment_failed")),
+        "the failed webhook");
+    assertThat(h.projections())
+        .filteredOn(p -> p.phase() == DeploymentPhase.FAILED)
+        .last()
+        .satisfies(p -> assertThat(p.error()).contains("rolled back to release 1"));
+
+    // a failed deployment takes the next change
+    workflow.update(new SpecChange(ALICE, IMAGE_2, null, null, null, null, null, null, null));
+    DeploymentState fixed = running(h, workflow);
+    assertThat(fixed.error()).isNull();
+    assertThat(fixed.lastHealthyRelease()).isEqualTo(4);
+  }
+
+  @Test
+  void driftIsRepairedAndReportedAndCrashLoopsAreReported(TestWorkflowEnvironment env) {
+    DeploymentHarness h = harness(env);
+    DeploymentInput input = DeploymentHarness.input("drift", DeploymentHarness.settings());
+    DeploymentWorkflow workflow = h.start(input);
+    running(h, workflow);
+    int applies = h.applies().size();
+
+    h.nextObservation.put(
+        input.target().deploymentId(), DeploymentHarness.drifted("Deployment deleted out of band"));
+    env.sleep(DeploymentHarness.reconcilePeriod().plusSeconds(1));
+
+    DeploymentHarness.await(
+        h::projections,
+        p -> p.get(p.size() - 1).details().startsWith("Drift repaired"),
+        "the repair recorded");
+    assertThat(h.applies()).hasSize(applies + 1);
+    assertThat(h.applies()).last().satisfies(a -> assertThat(a.release()).isEqualTo(1));
+    assertThat(h.projections().get(h.projections().size() - 1).details())
+        .contains("Deployment deleted out of band");
+    DeploymentState state = workflow.state();
+    assertThat(state.observed().drift()).containsExactly("Deployment deleted out of band");
+    assertThat(state.phase()).isEqualTo(DeploymentPhase.RUNNING);
+    assertThat(state.releaseCount()).as("a repair is not a release").isEqualTo(1);
+
+    // pods crash-looping after a good rollout: reported, not repaired
+    h.nextObservation.put(
+        input.target().deploymentId(),
+        DeploymentHarness.observed(2, 1, "degraded", "CrashLoopBackOff"));
+    env.sleep(DeploymentHarness.reconcilePeriod().plusSeconds(1));
+    DeploymentHarness.await(
+        h::projections,
+        p -> p.get(p.size() - 1).details().contains("CrashLoopBackOff"),
+        "the crash loop recorded");
+    DeploymentProjection reported = h.projections().get(h.projections().size() - 1);
+    assertThat(reported.details()).startsWith("Pods degraded (1/2 ready, 7 restarts)");
+    assertThat(reported.availableReplicas()).isEqualTo(1);
+    assertThat(h.applies()).hasSize(applies + 1);
+    assertThat(workflow.state().observed().health()).isEqualTo("degraded");
+
+    // the same reading again: nothing new recorded
+    int records = h.projections().size();
+    h.nextObservation.put(
+        input.target().deploymentId(),
+        DeploymentHarness.observed(2, 1, "degraded", "CrashLoopBackOff"));
+    env.sleep(DeploymentHarness.reconcilePeriod().plusSeconds(1));
+    DeploymentHarness.await(
+        () -> h.calls().stream().filter("observe"::equals).count(),
+        n -> n == 3,
+        "the third reading");
+    h.quietHistory(input.target().workflowId());
+    assertThat(h.projections()).hasSize(records);
+  }
+
+  @Test
+  void refreshReadsTheClusterNow(TestWorkflowEnvironment env) {
+    DeploymentHarness h = harness(env);
+    DeploymentInput input = DeploymentHarness.input("refresh", DeploymentHarness.settings());
+    DeploymentWorkflow workflow = h.start(input);
+    running(h, workflow);
+    ObservedState now = DeploymentHarness.observed(2, 1, "degraded", "CrashLoopBackOff");
+    h.nextObservation.put(input.target().deploymentId(), now);
+
+    assertThat(workflow.refresh()).isEqualTo(now);
+    assertThat(workflow.state().observed()).isEqualTo(now);
+  }
+
+  @Test
+  void rollbackFindsOlderReleasesInTheTable(TestWorkflowEnvironment env) {
+    DeploymentHarness h = harness(env);
+    DeploymentInput input = DeploymentHarness.input("older", DeploymentHarness.settings(10_000, 2));
+    String deploymentId = input.target().deploymentId();
+    DeploymentWorkflow workflow = h.start(input);
+    DeploymentState first = running(h, workflow);
+    Release one = first.releases().get(0);
+    for (int replicas : new int[] {3, 4, 5}) {
+      workflow.scale(new ScaleChange(ALICE, replicas));
+      running(h, workflow);
+    }
+    assertThat(workflow.state().releases()).extracting(Release::number).containsExactly(3, 4);
+    org.mockito.Mockito.when(h.records().release(deploymentId, 1)).thenReturn(one);
+
+    ChangeResult back = workflow.rollback(new RollbackChange(ALICE, 1, null));
+
+    assertThat(back.release()).isEqualTo(5);
+    DeploymentState state = running(h, workflow);
+    assertThat(state.desired().image())
+        .isEqualTo("registry.example.com:5000/shop@" + digestOf(IMAGE));
+    assertThat(state.desired().replicas()).isEqualTo(2);
+    assertThat(state.releases()).extracting(Release::number).containsExactly(4, 5);
+
+    // a digest that is neither inline nor in the table: the update fails NOT_FOUND
+    WorkflowUpdateException e =
+        catchThrowableOfType(
+            () -> workflow.rollback(new RollbackChange(ALICE, null, "sha256:feed")),
+            WorkflowUpdateException.class);
+    assertThat(DeploymentFailure.of(e)).contains(DeploymentFailure.NOT_FOUND);
+    assertThat(workflow.state().releaseCount()).isEqualTo(5);
+  }
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void fiveHundredUpdatesContinueAsNewAndKeepTheirHistory(TestWorkflowEnvironment env) {
+    DeploymentHarness h = harness(env);
+    DeploymentInput input = DeploymentHarness.input("many", DeploymentHarness.settings(2_000, 20));
+    String id = input.target().workflowId();
+    DeploymentWorkflow workflow = h.start(input);
+    running(h, workflow);
+
+    for (int i = 1; i <= 500; i++) {
+      int replicas = i % 2 == 1 ? 1 : 2;
+      ChangeResult result = h.updateAcrossRuns(id, "scale", new ScaleChange(ALICE, replicas));
+      assertThat(result.release()).isEqualTo(i + 1);
+      DeploymentState state = workflow.state();
+      assertThat(state.releaseCount()).isEqualTo(i + 1);
+      assertThat(state.desired().replicas()).isEqualTo(replicas);
+      assertThat(state.releases()).hasSizeLessThanOrEqualTo(20);
+    }
+
+    DeploymentState state = running(h, workflow);
+    assertThat(state.releaseCount()).isEqualTo(501);
+    assertThat(state.releases()).hasSize(20);
+    assertThat(state.releases().get(19).number()).isEqualTo(501);
+    assertThat(state.runs()).as("continued as new").isPositive();
+    assertThat(state.createdAt()).isLessThanOrEqualTo(state.updatedAt());
+    String firstRun =
+        h.client()
+            .fetchHistory(id)
+            .getEvents()
+            .get(0)
+            .getWorkflowExecutionStartedEventAttributes()
+            .getFirstExecutionRunId();
+    assertThat(h.client().fetchHistory(id, firstRun).getLastEvent().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+    assertThat(h.client().fetchHistory(id).getEvents().size()).isLessThan(2_000 + 200);
+    List<Long> sequences =
+        h.projections().stream()
+            .filter(p -> p.target().workflowId().equals(id))
+            .map(DeploymentProjection::sequence)
+            .toList();
+    assertThat(sequences).isSorted().doesNotHaveDuplicates();
+    assertThat(sequences.get(sequences.size() - 1)).isEqualTo(sequences.size());
+    assertThat(
+            h.projections().stream()
+                .flatMap(p -> p.releases().stream())
+                .map(Release::number)
+                .distinct()
+                .count())
+        .as("every release was written to the table")
+        .isEqualTo(501);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DeploymentBranch.class)
+  void everyRecordedBranchEndsDeletedWithoutAFailedWorkflowTask(
+      DeploymentBranch branch, TestWorkflowEnvironment env) throws Exception {
+    DeploymentHarness h = harness(env);
+    DeploymentInput input = branch.run(h);
+    String id = input.target().workflowId();
+    assertThat(h.client().fetchHistory(id).getLastEvent().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(h.client().fetchHistory(id).getEvents())
+        .extracting(HistoryEvent::getEventType)
+        .doesNotContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+    assertThat(h.projections())
+        .last()
+        .satisfies(p -> assertThat(p.phase()).isEqualTo(DeploymentPhase.DELETED));
+    assertThat(h.stub(input).state().phase()).isEqualTo(DeploymentPhase.DELETED);
+  }
+
+  @Test
+  void pinnedDropsTagAndDigestButKeepsTheRegistryPort() {
+    assertThat(DeploymentWorkflowImpl.pinned("registry.example.com:5000/shop:1.0", "sha256:ab"))
+        .isEqualTo("registry.example.com:5000/shop@sha256:ab");
+    assertThat(DeploymentWorkflowImpl.pinned("nginx", "sha256:ab")).isEqualTo("nginx@sha256:ab");
+    assertThat(DeploymentWorkflowImpl.pinned("ghcr.io/a/b:2@sha256:old", "sha256:new"))
+        .isEqualTo("ghcr.io/a/b@sha256:new");
+    assertThat(DeploymentWorkflowImpl.pinned("localhost:5000/shop", "sha256:ab"))
+        .isEqualTo("localhost:5000/shop@sha256:ab");
+    assertThat(DeploymentWorkflowImpl.pinned("nginx:1.27", null)).isEqualTo("nginx:1.27");
   }
 
   /**
