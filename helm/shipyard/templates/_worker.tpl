@@ -33,6 +33,9 @@ spec:
       {{- if $k8s }}
       # Builds run as Kubernetes Jobs: the worker talks to the API server with its token.
       automountServiceAccountToken: true
+      {{- else if include "shipyard.deploymentsNeedToken" $ctx }}
+      # Deployments go to this cluster: the worker changes them with its token.
+      automountServiceAccountToken: true
       {{- else }}
       automountServiceAccountToken: {{ $ctx.Values.serviceAccount.automountToken }}
       {{- end }}
@@ -81,6 +84,7 @@ spec:
             {{- include "shipyard.envFromSecret" (list "WEBHOOK_SIGNING_SECRET" . $w.webhooks.secretKey) | nindent 12 }}
             {{- end }}
             {{- include "shipyard.buildEnv" (dict "ctx" $ctx "w" $w) | trim | nindent 12 }}
+            {{- include "shipyard.deploymentEnv" (dict "ctx" $ctx "component" "worker") | trim | nindent 12 }}
             {{- with $w.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -113,6 +117,7 @@ spec:
             - name: build-workspaces
               mountPath: {{ $b.workspaceRoot | quote }}
             {{- end }}
+            {{- include "shipyard.kubeconfigVolumeMount" $ctx | trim | nindent 12 }}
       volumes:
         # Writable scratch space (git checkouts, generated files): the root filesystem is read-only.
         - name: tmp
@@ -123,6 +128,7 @@ spec:
           persistentVolumeClaim:
             claimName: {{ include "shipyard.buildWorkspaceClaim" $b | quote }}
         {{- end }}
+        {{- include "shipyard.kubeconfigVolume" $ctx | trim | nindent 8 }}
       {{- with $w.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

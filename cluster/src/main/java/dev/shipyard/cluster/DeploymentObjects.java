@@ -25,6 +25,18 @@ public record DeploymentObjects(
   public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "shipyard";
 
+  /** On a custom-domain Ingress: the domain's UUID ({@code deployment_domains.id}). */
+  public static final String LABEL_DOMAIN = "shipyard.dev/domain-id";
+
+  /** On an extra Service ({@code /api/services}): its UUID ({@code deployment_services.id}). */
+  public static final String LABEL_SERVICE = "shipyard.dev/service-id";
+
+  /** The Deployment's annotation naming the release it runs. */
+  public static final String ANNOTATION_RELEASE = "shipyard.dev/release";
+
+  /** The name of the deployment's one container (in pod logs: {@code container=app}). */
+  public static final String CONTAINER = "app";
+
   /** The objects of a deployment under {@code settings}. */
   public static DeploymentObjects of(
       ClusterSettings settings, String deploymentId, String ownerId, String appName) {
@@ -48,6 +60,11 @@ public record DeploymentObjects(
         LABEL_NAME, appName,
         LABEL_INSTANCE, name,
         LABEL_MANAGED_BY, MANAGED_BY);
+  }
+
+  /** The labels of a namespace Shipyard created for a user. */
+  public Map<String, String> namespaceLabels() {
+    return Map.of(LABEL_MANAGED_BY, MANAGED_BY, LABEL_OWNER, ownerId);
   }
 
   /** The pod selector of its Deployment and Services. */

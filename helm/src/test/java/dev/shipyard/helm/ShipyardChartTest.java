@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,39 @@ class ShipyardChartTest {
   private static final String FULLNAME = RELEASE + "-shipyard";
 
   /** Env var names that carry secrets: they must only ever come from a secretKeyRef. */
-  private static final Pattern SECRET_ENV = Pattern.compile(".*(PASSWORD|SECRET|_KEY)$");
+  private static final Pattern SECRET_ENV = Pattern.compile(".*(PASSWORD|SECRET|_KEY|_KEYS)$");
+
+  /** The deployments feature's env in both pods, present only with a cluster. */
+  private static final List<String> CLUSTER_ENV =
+      List.of(
+          "KUBERNETES_NAMESPACE",
+          "DOMAIN_SUFFIX",
+          "INGRESS_CLASS_NAME",
+          "CERT_MANAGER_CLUSTER_ISSUER");
+
+  /** The deployments feature's env of the api alone. */
+  private static final List<String> API_DEPLOYMENT_ENV =
+      List.of(
+          "DEPLOYMENT_PROGRESS_DEADLINE",
+          "DEPLOYMENT_RECONCILE_PERIOD",
+          "DEPLOYMENT_AUTO_ROLLBACK");
+
+  /** The verbs on the objects of an app (label-selected deletes are collection deletes). */
+  private static final String[] READ_WRITE = {
+    "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"
+  };
+
+  /** Every rule of the deployment Role / ClusterRole but the namespaces one, in the order given. */
+  private static final List<Map<String, Object>> DEPLOYMENT_RULES =
+      List.of(
+          rule("apps", "deployments", READ_WRITE),
+          rule("", "services", READ_WRITE),
+          rule("", "secrets", READ_WRITE),
+          rule("networking.k8s.io", "ingresses", READ_WRITE),
+          rule("", "pods", "get", "list", "watch"),
+          rule("", "pods/log", "get"),
+          rule("", "events", "get", "list", "watch"),
+          rule("metrics.k8s.io", "pods", "get", "list"));
 
   private static final List<String> COMMON_CONFIG_KEYS =
       List.of(
@@ -401,22 +435,36 @@ class ShipyardChartTest {
     values.put("redis.url", "redis://redis:6379");
     values.put("api.autoscaling.enabled", true);
     values.put("serviceAccount.create", true);
+    values.put("secrets.keys", "k1:plain-secrets-keys-4711");
+    values.put("secrets.value", "k1:plain-secrets-keys-4711");
+    values.put("secrets.existingSecret", "shipyard-secrets-keys");
+    values.put("deployments.cluster", "inCluster");
+    values.put("deployments.domainSuffix", "apps.example.com");
+    values.put("deployments.kubeconfig.content", "plain-kubeconfig-token-4711");
+    values.put("deployments.webhookSecret", "plain-webhook-secret-4711");
+    values.put("worker.pools[0].name", "deploy");
+    values.put("worker.pools[0].taskQueues", "shipyard-deployments");
     String rendered = template(values).call();
     Manifests manifests = Manifests.parse(rendered);
+    List<String> checked = new ArrayList<>();
 
     assertThat(rendered).doesNotContain("4711");
     assertThat(manifests.ofKind("Secret")).isEmpty();
-    for (String name : List.of(API, WORKER)) {
+    for (String name : List.of(API, WORKER, WORKER + "-deploy")) {
       env(manifests.get("Deployment", name))
           .forEach(
               (envName, entry) -> {
                 if (SECRET_ENV.matcher(envName).matches()) {
+                  checked.add(envName);
                   assertThat(entry).as(envName).doesNotContainKey("value");
                   assertThat(at(entry, "valueFrom", "secretKeyRef")).as(envName).isNotNull();
                 }
               });
     }
+    // The pattern really looked at the secrets, old and new.
+    assertThat(checked).contains("DATABASE_PASSWORD", "JWT_SECRET", "SECRETS_KEYS");
     Map<String, Object> configData = mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data");
+    assertThat(configData).containsKey("DOMAIN_SUFFIX");
     assertThat(configData.keySet()).noneMatch(key -> SECRET_ENV.matcher(key).matches());
   }
 
@@ -624,7 +672,332 @@ class ShipyardChartTest {
 
   @Test
   void kubernetesBuildsLintCleanInStrictMode(@TempDir Path dir) throws IOException {
-    // helm lint takes no --set here: lint a copy of the chart whose values.yaml selects kubernetes.
+    assertLintsCleanWith(
+        dir,
+        values ->
+            values
+                .replace("    sandbox: local\n", "    sandbox: kubernetes\n")
+                .replace("    workspaceClaim: \"\"\n", "    workspaceClaim: build-workspaces\n"),
+        "sandbox: kubernetes",
+        "workspaceClaim: build-workspaces");
+  }
+
+  // ---- deployments: the cluster users' apps run on ---------------------------------------------
+
+  @Test
+  void noClusterByDefaultRendersNoDeploymentRbacNoClusterEnvAndNoToken() {
+    Manifests manifests = render(Map.of());
+
+    for (String kind : List.of("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")) {
+      assertThat(manifests.ofKind(kind)).as(kind).isEmpty();
+    }
+    Map<String, Object> configData = mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data");
+    for (String name : List.of(API, WORKER)) {
+      Map<String, Object> deployment = manifests.get("Deployment", name);
+      assertThat(env(deployment))
+          .as(name)
+          .doesNotContainKeys(CLUSTER_ENV.toArray(String[]::new))
+          .doesNotContainKeys(API_DEPLOYMENT_ENV.toArray(String[]::new))
+          .doesNotContainKeys(
+              "KUBECONFIG_PATH", "KUBERNETES_IN_CLUSTER", "WEBHOOK_URL", "SECRETS_KEYS");
+      assertThat(at(deployment, "spec", "template", "spec", "automountServiceAccountToken"))
+          .as(name)
+          .isEqualTo(false);
+      List<Map<String, Object>> volumes = listAt(deployment, "spec", "template", "spec", "volumes");
+      assertThat(volumes).as(name).noneMatch(volume -> volume.containsKey("secret"));
+    }
+    assertThat(configData)
+        .doesNotContainKeys(CLUSTER_ENV.toArray(String[]::new))
+        .doesNotContainKeys("KUBERNETES_IN_CLUSTER", "WEBHOOK_URL", "DEPLOYMENT_AUTO_ROLLBACK");
+  }
+
+  @Test
+  void secretsKeysComeOnlyFromTheExistingSecretInBothPods() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("secrets.existingSecret", "shipyard-secrets-keys");
+    values.put("secrets.key", "keys");
+    Manifests manifests = render(values);
+
+    for (String name : List.of(API, WORKER)) {
+      assertFromSecret(
+          env(manifests.get("Deployment", name)), "SECRETS_KEYS", "shipyard-secrets-keys", "keys");
+    }
+    assertThat(mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data"))
+        .doesNotContainKey("SECRETS_KEYS");
+  }
+
+  @Test
+  void inClusterWithPerUserNamespacesGetsAClusterRoleBoundToTheChartsServiceAccount() {
+    Map<String, Object> values = inCluster();
+    values.put("deployments.ingressClassName", "nginx");
+    values.put("deployments.clusterIssuer", "letsencrypt");
+    values.put("deployments.progressDeadline", "5m");
+    values.put("deployments.autoRollback", false);
+    values.put("deployments.webhookUrl", "https://hooks.example.com/shipyard");
+    values.put("secrets.existingSecret", "shipyard-secrets-keys");
+    Manifests manifests = Manifests.parse(template(values).withNamespace("ship").call());
+    // Cluster-scoped: the name carries the release's namespace, so two releases never collide.
+    String name = FULLNAME + "-ship-deployments";
+
+    Map<String, Object> role = manifests.get("ClusterRole", name);
+    assertThat(mapAt(role, "metadata")).doesNotContainKey("namespace");
+    List<Map<String, Object>> expected = new ArrayList<>();
+    expected.add(rule("", "namespaces", "get", "list", "create", "delete"));
+    expected.addAll(DEPLOYMENT_RULES);
+    assertThat(listAt(role, "rules")).containsExactlyElementsOf(expected);
+
+    Map<String, Object> binding = manifests.get("ClusterRoleBinding", name);
+    assertThat(mapAt(binding, "roleRef"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", name));
+    assertThat(listAt(binding, "subjects"))
+        .containsExactly(Map.of("kind", "ServiceAccount", "name", FULLNAME, "namespace", "ship"));
+    assertThat(manifests.get("ServiceAccount", FULLNAME)).isNotNull();
+    assertThat(manifests.ofKind("Role")).isEmpty();
+    assertThat(manifests.ofKind("RoleBinding")).isEmpty();
+
+    Map<String, Object> configData = mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data");
+    assertThat(configData)
+        .containsEntry("KUBERNETES_IN_CLUSTER", "true")
+        .containsEntry("KUBERNETES_NAMESPACE", "")
+        .containsEntry("DOMAIN_SUFFIX", "apps.example.com")
+        .containsEntry("INGRESS_CLASS_NAME", "nginx")
+        .containsEntry("CERT_MANAGER_CLUSTER_ISSUER", "letsencrypt")
+        .containsEntry("DEPLOYMENT_PROGRESS_DEADLINE", "5m")
+        .containsEntry("DEPLOYMENT_RECONCILE_PERIOD", "30s")
+        .containsEntry("DEPLOYMENT_AUTO_ROLLBACK", "false")
+        .containsEntry("WEBHOOK_URL", "https://hooks.example.com/shipyard");
+
+    for (String deploymentName : List.of(API, WORKER)) {
+      Map<String, Object> deployment = manifests.get("Deployment", deploymentName);
+      // The pods run as the bound ServiceAccount and mount its token.
+      assertThat(at(deployment, "spec", "template", "spec", "serviceAccountName"))
+          .isEqualTo(FULLNAME);
+      assertThat(at(deployment, "spec", "template", "spec", "automountServiceAccountToken"))
+          .as(deploymentName)
+          .isEqualTo(true);
+      Map<String, Map<String, Object>> env = env(deployment);
+      assertFromConfigMap(env, "KUBERNETES_IN_CLUSTER");
+      CLUSTER_ENV.forEach(key -> assertFromConfigMap(env, key));
+      assertFromSecret(env, "SECRETS_KEYS", "shipyard-secrets-keys", "secrets-keys");
+      assertThat(env).doesNotContainKey("KUBECONFIG_PATH");
+    }
+    Map<String, Map<String, Object>> api = env(manifests.get("Deployment", API));
+    API_DEPLOYMENT_ENV.forEach(key -> assertFromConfigMap(api, key));
+    assertThat(api).doesNotContainKey("WEBHOOK_URL");
+    Map<String, Map<String, Object>> worker = env(manifests.get("Deployment", WORKER));
+    assertFromConfigMap(worker, "WEBHOOK_URL");
+    assertThat(worker).doesNotContainKeys(API_DEPLOYMENT_ENV.toArray(String[]::new));
+  }
+
+  @Test
+  void inClusterWithASharedNamespaceGetsARoleThereAndNoRightsOnOtherNamespaces() {
+    Map<String, Object> values = inCluster();
+    values.put("deployments.namespace", "apps");
+    Manifests manifests = Manifests.parse(template(values).withNamespace("ship").call());
+    String name = FULLNAME + "-deployments";
+
+    Map<String, Object> role = manifests.get("Role", name);
+    assertThat(at(role, "metadata", "namespace")).isEqualTo("apps");
+    // Of namespaces, only reading its own (the worker checks it exists and is not terminating).
+    List<Map<String, Object>> expected = new ArrayList<>();
+    expected.add(
+        Map.of(
+            "apiGroups", List.of(""),
+            "resources", List.of("namespaces"),
+            "resourceNames", List.of("apps"),
+            "verbs", List.of("get")));
+    expected.addAll(DEPLOYMENT_RULES);
+    assertThat(listAt(role, "rules")).containsExactlyElementsOf(expected);
+    Map<String, Object> binding = manifests.get("RoleBinding", name);
+    assertThat(at(binding, "metadata", "namespace")).isEqualTo("apps");
+    assertThat(mapAt(binding, "roleRef")).containsEntry("kind", "Role").containsEntry("name", name);
+    // The ServiceAccount lives with the pods, not in the apps' namespace.
+    assertThat(listAt(binding, "subjects"))
+        .containsExactly(Map.of("kind", "ServiceAccount", "name", FULLNAME, "namespace", "ship"));
+    assertThat(manifests.ofKind("ClusterRole")).isEmpty();
+    assertThat(manifests.ofKind("ClusterRoleBinding")).isEmpty();
+    assertThat(at(manifests.get("ConfigMap", CONFIG_MAP), "data", "KUBERNETES_NAMESPACE"))
+        .isEqualTo("apps");
+  }
+
+  @Test
+  void inClusterRbacCanBeLeftToTheOperatorAndReachesWorkerPools() {
+    Map<String, Object> values = inCluster();
+    values.put("deployments.rbac.create", false);
+    values.put("serviceAccount.create", false);
+    values.put("serviceAccount.name", "shipyard-deployer");
+    values.put("worker.pools[0].name", "deploy");
+    values.put("worker.pools[0].taskQueues", "shipyard-deployments");
+    Manifests manifests = render(values);
+
+    for (String kind : List.of("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")) {
+      assertThat(manifests.ofKind(kind)).as(kind).isEmpty();
+    }
+    Map<String, Object> pool = manifests.get("Deployment", WORKER + "-deploy");
+    assertThat(at(pool, "spec", "template", "spec", "serviceAccountName"))
+        .isEqualTo("shipyard-deployer");
+    assertThat(at(pool, "spec", "template", "spec", "automountServiceAccountToken"))
+        .isEqualTo(true);
+    assertFromConfigMap(env(pool), "KUBERNETES_IN_CLUSTER");
+    assertFromConfigMap(env(pool), "WEBHOOK_URL");
+  }
+
+  @Test
+  void kubeconfigIsMountedReadOnlyAsTheFileKubeconfigPathNamesInEveryPod() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("deployments.cluster", "kubeconfig");
+    values.put("deployments.kubeconfig.existingSecret", "prod-kubeconfig");
+    values.put("deployments.kubeconfig.key", "admin.conf");
+    values.put("deployments.domainSuffix", "apps.example.com");
+    values.put("worker.pools[0].name", "deploy");
+    values.put("worker.pools[0].taskQueues", "shipyard-deployments");
+    Manifests manifests = render(values);
+
+    for (String name : List.of(API, WORKER, WORKER + "-deploy")) {
+      Map<String, Object> deployment = manifests.get("Deployment", name);
+      List<Map<String, Object>> volumes = listAt(deployment, "spec", "template", "spec", "volumes");
+      Map<String, Object> volume =
+          volumes.stream().filter(v -> v.containsKey("secret")).findFirst().orElseThrow();
+      assertThat(at(volume, "secret", "secretName")).isEqualTo("prod-kubeconfig");
+      assertThat(listAt(volume, "secret", "items"))
+          .containsExactly(Map.of("key", "admin.conf", "path", "config"));
+      assertThat(at(volume, "secret", "defaultMode")).isEqualTo(0440);
+      List<Map<String, Object>> mounts = listAt(container(deployment), "volumeMounts");
+      Map<String, Object> mount =
+          mounts.stream()
+              .filter(m -> volume.get("name").equals(m.get("name")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(mount).containsEntry("readOnly", true);
+      // KUBECONFIG_PATH is the Secret's item inside that mount.
+      Map<String, Map<String, Object>> env = env(deployment);
+      assertThat(env.get("KUBECONFIG_PATH"))
+          .containsEntry("value", mount.get("mountPath") + "/config");
+      assertThat(env).doesNotContainKey("KUBERNETES_IN_CLUSTER");
+      CLUSTER_ENV.forEach(key -> assertFromConfigMap(env, key));
+      // The kubeconfig's identity brings its own rights: no token, no RBAC.
+      assertThat(at(deployment, "spec", "template", "spec", "automountServiceAccountToken"))
+          .as(name)
+          .isEqualTo(false);
+    }
+    for (String kind : List.of("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")) {
+      assertThat(manifests.ofKind(kind)).as(kind).isEmpty();
+    }
+    assertThat(mapAt(manifests.get("ConfigMap", CONFIG_MAP), "data"))
+        .doesNotContainKeys("KUBERNETES_IN_CLUSTER", "KUBECONFIG_PATH");
+  }
+
+  @Test
+  void deploymentSettingsThatCannotWorkFailToRenderWithTheReason() {
+    Map<String, Object> kubeconfig = new LinkedHashMap<>();
+    kubeconfig.put("deployments.cluster", "kubeconfig");
+    kubeconfig.put("deployments.domainSuffix", "apps.example.com");
+    assertThatThrownBy(() -> render(kubeconfig))
+        .hasMessageContaining("deployments.kubeconfig.existingSecret is required");
+
+    Map<String, Object> noSuffix = inCluster();
+    noSuffix.remove("deployments.domainSuffix");
+    assertThatThrownBy(() -> render(noSuffix))
+        .hasMessageContaining("deployments.domainSuffix is required");
+
+    Map<String, Object> defaultAccount = inCluster();
+    defaultAccount.put("serviceAccount.create", false);
+    assertThatThrownBy(() -> render(defaultAccount))
+        .hasMessageContaining("set serviceAccount.create=true");
+
+    assertThatThrownBy(() -> render(Map.of("deployments.cluster", "minikube")))
+        .hasMessageContaining("deployments.cluster must be none, inCluster or kubeconfig");
+  }
+
+  @Test
+  void inClusterDeploymentsLintCleanInStrictMode(@TempDir Path dir) throws IOException {
+    assertLintsCleanWith(
+        dir,
+        values -> {
+          String edited =
+              values
+                  .replace("  cluster: none\n", "  cluster: inCluster\n")
+                  .replace("  domainSuffix: \"\"\n", "  domainSuffix: apps.example.com\n")
+                  .replace("\n  create: false\n", "\n  create: true\n");
+          return replaceAfter(
+              edited,
+              "\nsecrets:\n",
+              "  existingSecret: \"\"\n",
+              "  existingSecret: shipyard-secrets-keys\n");
+        },
+        "cluster: inCluster",
+        "domainSuffix: apps.example.com",
+        "existingSecret: shipyard-secrets-keys");
+  }
+
+  @Test
+  void kubeconfigDeploymentsLintCleanInStrictMode(@TempDir Path dir) throws IOException {
+    assertLintsCleanWith(
+        dir,
+        values ->
+            replaceAfter(
+                values
+                    .replace("  cluster: none\n", "  cluster: kubeconfig\n")
+                    .replace("  domainSuffix: \"\"\n", "  domainSuffix: apps.example.com\n"),
+                "\n  kubeconfig:\n",
+                "    existingSecret: \"\"\n",
+                "    existingSecret: shipyard-kubeconfig\n"),
+        "cluster: kubeconfig",
+        "existingSecret: shipyard-kubeconfig");
+  }
+
+  @Test
+  void notesNameTheDeploymentSecretsAndTheCluster() {
+    assertThat(notes(Map.of()))
+        .contains("no cluster (deployments.cluster=none), the API refuses them with 503")
+        .doesNotContain("SECRETS_KEYS");
+
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("deployments.cluster", "kubeconfig");
+    values.put("deployments.kubeconfig.existingSecret", "prod-kubeconfig");
+    values.put("deployments.domainSuffix", "apps.example.com");
+    assertThat(notes(values))
+        .contains("prod-kubeconfig (key \"kubeconfig\"): kubeconfig")
+        .contains("a namespace per user, URLs https://<app>.apps.example.com")
+        .contains("WARNING: secrets.existingSecret is not set");
+
+    Map<String, Object> shared = inCluster();
+    shared.put("deployments.namespace", "apps");
+    shared.put("secrets.existingSecret", "shipyard-secrets-keys");
+    assertThat(notes(shared))
+        .contains("shipyard-secrets-keys (key \"secrets-keys\"): SECRETS_KEYS")
+        .contains("cluster \"inCluster\", namespace \"apps\" (it must exist)")
+        .doesNotContain("WARNING");
+  }
+
+  /** The NOTES.txt helm prints after an install (a client-only dry run: no cluster needed). */
+  private static String notes(Map<String, Object> values) {
+    InstallCommand command =
+        new Helm(CHART).install().withName(RELEASE).withNamespace("ship").clientOnly().dryRun();
+    values.forEach(command::set);
+    String output = command.call().getOutput();
+    assertThat(output).contains("NOTES:");
+    return output.substring(output.indexOf("NOTES:"));
+  }
+
+  /** In-cluster deployments with per-user namespaces and a ServiceAccount of the chart's own. */
+  private static Map<String, Object> inCluster() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("deployments.cluster", "inCluster");
+    values.put("deployments.domainSuffix", "apps.example.com");
+    values.put("serviceAccount.create", true);
+    return values;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * Lints, strictly, a copy of the chart whose values.yaml is {@code edit}ed (helm lint takes no
+   * --set here); {@code expected} are lines the edit must have produced.
+   */
+  private static void assertLintsCleanWith(Path dir, UnaryOperator<String> edit, String... expected)
+      throws IOException {
     Path chart = dir.resolve("shipyard");
     try (Stream<Path> files = Files.walk(CHART)) {
       for (Path file : files.toList()) {
@@ -637,13 +1010,9 @@ class ShipyardChartTest {
       }
     }
     Path valuesFile = chart.resolve("values.yaml");
-    String values = Files.readString(valuesFile);
-    String kubernetes =
-        values
-            .replace("    sandbox: local\n", "    sandbox: kubernetes\n")
-            .replace("    workspaceClaim: \"\"\n", "    workspaceClaim: build-workspaces\n");
-    assertThat(kubernetes).contains("sandbox: kubernetes", "workspaceClaim: build-workspaces");
-    Files.writeString(valuesFile, kubernetes);
+    String edited = edit.apply(Files.readString(valuesFile));
+    assertThat(edited).contains(expected);
+    Files.writeString(valuesFile, edited);
 
     LintResult result = new Helm(chart).lint().strict().call();
 
@@ -652,7 +1021,19 @@ class ShipyardChartTest {
         .noneMatch(message -> message.contains("[ERROR]") || message.contains("[WARNING]"));
   }
 
-  // ---- helpers ---------------------------------------------------------------------------------
+  /** {@code text} with the first {@code target} after {@code marker} replaced. */
+  private static String replaceAfter(String text, String marker, String target, String with) {
+    int at = text.indexOf(target, text.indexOf(marker));
+    assertThat(text.indexOf(marker)).as(marker).isNotNegative();
+    assertThat(at).as(target + " after " + marker).isNotNegative();
+    return text.substring(0, at) + with + text.substring(at + target.length());
+  }
+
+  /** An RBAC rule as rendered: one API group, one resource, the verbs in order. */
+  private static Map<String, Object> rule(String group, String resource, String... verbs) {
+    return Map.of(
+        "apiGroups", List.of(group), "resources", List.of(resource), "verbs", List.of(verbs));
+  }
 
   private static TemplateCommand template(Map<String, Object> values) {
     TemplateCommand command = new Helm(CHART).template().withName(RELEASE);

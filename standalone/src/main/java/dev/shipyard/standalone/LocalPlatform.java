@@ -1,6 +1,8 @@
 package dev.shipyard.standalone;
 
 import dev.shipyard.api.ApiApplication;
+import dev.shipyard.secrets.SecretBox;
+import dev.shipyard.standalone.cluster.SimulatedCluster;
 import dev.shipyard.worker.WorkerApplication;
 import dev.shipyard.worker.WorkerRegistration;
 import java.io.IOException;
@@ -44,6 +46,7 @@ public final class LocalPlatform implements AutoCloseable {
       int temporalPort,
       int postgresPort,
       int s3Port,
+      int clusterPort,
       Map<String, String> environment,
       Map<String, Object> apiProperties,
       Map<String, Object> workerProperties) {
@@ -58,6 +61,7 @@ public final class LocalPlatform implements AutoCloseable {
           intOf(env, "LOCAL_TEMPORAL_PORT", 7233),
           intOf(env, "LOCAL_POSTGRES_PORT", 15432),
           intOf(env, "LOCAL_S3_PORT", 9000),
+          intOf(env, "LOCAL_CLUSTER_PORT", 16443),
           env,
           Map.of(),
           Map.of());
@@ -65,7 +69,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** Everything on free ports under {@code dataDir}, no real services: for tests. */
     public static Settings ephemeral(Path dataDir) {
-      return new Settings(dataDir, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
+      return new Settings(dataDir, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
     }
 
     public Settings withApiProperties(Map<String, Object> properties) {
@@ -77,6 +81,7 @@ public final class LocalPlatform implements AutoCloseable {
           temporalPort,
           postgresPort,
           s3Port,
+          clusterPort,
           environment,
           properties,
           workerProperties);
@@ -91,6 +96,7 @@ public final class LocalPlatform implements AutoCloseable {
           temporalPort,
           postgresPort,
           s3Port,
+          clusterPort,
           environment,
           apiProperties,
           properties);
@@ -119,11 +125,14 @@ public final class LocalPlatform implements AutoCloseable {
       String s3Endpoint,
       boolean s3Embedded,
       String bucket,
+      String clusterUrl,
+      String clusterMode,
       Path dataDir) {}
 
   private final Settings settings;
   private final List<AutoCloseable> started = new ArrayList<>();
   private LocalPostgres postgres;
+  private SimulatedCluster cluster;
   private ConfigurableApplicationContext shared;
   private ConfigurableApplicationContext worker;
   private ConfigurableApplicationContext api;
@@ -189,6 +198,21 @@ public final class LocalPlatform implements AutoCloseable {
       temporalAddress = temporal.address();
     }
 
+    // Kubernetes: the configured cluster, else the simulated one (README: Clusters).
+    boolean realCluster =
+        settings.env("KUBECONFIG_PATH") != null
+            || "true".equalsIgnoreCase(settings.env("KUBERNETES_IN_CLUSTER"));
+    String clusterUrl = null;
+    String clusterMode;
+    if (realCluster) {
+      clusterMode = settings.env("KUBECONFIG_PATH") != null ? "kubeconfig" : "in-cluster";
+    } else {
+      cluster = SimulatedCluster.start(port(settings.clusterPort()));
+      started.add(cluster);
+      clusterUrl = cluster.url();
+      clusterMode = "simulated";
+    }
+
     Map<String, Object> common = new LinkedHashMap<>();
     common.put("TEMPORAL_ADDRESS", temporalAddress);
     common.put("TEMPORAL_NAMESPACE", namespace);
@@ -201,6 +225,13 @@ public final class LocalPlatform implements AutoCloseable {
     common.put("S3_SECRET_KEY", orDefault(secretKey, ""));
     common.put("S3_PATH_STYLE", orDefault(settings.env("S3_PATH_STYLE"), "true"));
     common.put("S3_REGION", orDefault(settings.env("S3_REGION"), "us-east-1"));
+    if (clusterUrl != null) {
+      common.put("SHIPYARD_SIMULATED_CLUSTER_URL", clusterUrl);
+    }
+    // Keys that seal deployment secrets at rest: the environment's, else generated once.
+    common.put(
+        "SECRETS_KEYS",
+        localSecret(data, "SECRETS_KEYS", "secrets-keys", () -> SecretBox.newKeyConfig("local1")));
     // One JVM, one logging system: a per-context application name would label every line wrongly.
     common.put("logging.include-application-name", "false");
 
@@ -250,6 +281,8 @@ public final class LocalPlatform implements AutoCloseable {
             s3Endpoint,
             s3Embedded,
             bucket,
+            clusterUrl,
+            clusterMode,
             data);
   }
 
@@ -292,7 +325,7 @@ public final class LocalPlatform implements AutoCloseable {
   public static Map<String, Object> workerSettings(Map<String, String> environment) {
     return passThrough(
         WorkerApplication.CONFIG_NAME,
-        new Settings(Path.of("."), 0, 0, 0, 0, 0, 0, environment, Map.of(), Map.of()));
+        new Settings(Path.of("."), 0, 0, 0, 0, 0, 0, 0, environment, Map.of(), Map.of()));
   }
 
   private ConfigurableApplicationContext run(
@@ -374,6 +407,14 @@ public final class LocalPlatform implements AutoCloseable {
     return worker;
   }
 
+  /**
+   * The simulated cluster, when no real one is configured (tests read and change its objects with
+   * {@code cluster().client()}); null otherwise.
+   */
+  public SimulatedCluster cluster() {
+    return cluster;
+  }
+
   /** Stops the embedded PostgreSQL server (tests: readiness must then fail). */
   public void stopPostgres() throws IOException {
     requireEmbeddedPostgres().stop();
@@ -414,6 +455,7 @@ public final class LocalPlatform implements AutoCloseable {
       }
     }
     started.clear();
+    cluster = null;
   }
 
   private static void closeQuietly(ConfigurableApplicationContext context) {
@@ -452,19 +494,29 @@ public final class LocalPlatform implements AutoCloseable {
    * of the local platform.
    */
   private String localSecret(Path data, String name, String fileName) throws IOException {
+    return localSecret(data, name, fileName, () -> randomHex(48));
+  }
+
+  /** As {@link #localSecret(Path, String, String)}, a new value made by {@code generator}. */
+  private String localSecret(
+      Path data, String name, String fileName, java.util.function.Supplier<String> generator)
+      throws IOException {
     String configured = settings.env(name);
     if (configured != null) {
       return configured;
     }
     Path file = data.resolve(fileName);
     if (!Files.exists(file)) {
-      Files.writeString(file, randomHex(48));
+      // created owner-only before the secret is written: never readable by others, not even briefly
       try {
-        Files.setPosixFilePermissions(
-            file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createFile(
+            file,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: the data directory's own permissions apply
       }
+      Files.writeString(file, generator.get());
       org.slf4j.LoggerFactory.getLogger(LocalPlatform.class)
           .info("{} not set: generated one for the local platform in {}", name, file);
     }

@@ -106,6 +106,22 @@ public final class ShipyardLocal {
           .append(e.bucket())
           .append("  (S3_ENDPOINT)\n");
     }
+    if (e.clusterUrl() != null) {
+      b.append(" Kubernetes   SIMULATED cluster (fabric8 mock server + Shipyard's controller) at ")
+          .append(e.clusterUrl())
+          .append('\n')
+          .append(
+              "              No real pods run; failure modes by image name (README: Clusters).\n")
+          .append(
+              "              Real cluster: set KUBECONFIG_PATH (or KUBERNETES_IN_CLUSTER=true).\n");
+    } else {
+      b.append(" Kubernetes   ")
+          .append(e.clusterMode())
+          .append(
+              "kubeconfig".equals(e.clusterMode())
+                  ? "  (KUBECONFIG_PATH)\n"
+                  : "  (service account)\n");
+    }
     b.append(" Redis        ")
         .append(
             System.getenv("REDIS_URL") == null

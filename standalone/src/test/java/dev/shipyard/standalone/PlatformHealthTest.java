@@ -25,7 +25,8 @@ class PlatformHealthTest {
                 "database", "healthy",
                 "temporal", "healthy",
                 "storage", "healthy",
-                "cache", "disabled"));
+                "cache", "disabled",
+                "cluster", "simulated"));
     @SuppressWarnings("unchecked")
     Map<String, Object> metrics = (Map<String, Object>) body.get("metrics");
     assertThat(metrics)

@@ -17,6 +17,12 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.deployments.DeploymentCluster;
+import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
+import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
+import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
+import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
+import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandbox;
 import dev.shipyard.activities.sandbox.Sandboxes;
@@ -29,11 +35,14 @@ import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.storage.BlobStore;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -130,6 +139,27 @@ class ActivityBeans {
   }
 
   @Bean
+  JdbcDeploymentRecordActivities deploymentRecordActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new JdbcDeploymentRecordActivities(jdbc, json);
+  }
+
+  /** Deployment webhooks to {@code WEBHOOK_URL}, signed with {@code WEBHOOK_SIGNING_SECRET}. */
+  @Bean
+  WebhookDeploymentEvents deploymentEventActivities(
+      WorkerProperties properties,
+      OutboundGuard outbound,
+      ObjectMapper json,
+      @Value("${shipyard.deployments.webhook-url:}") String webhookUrl) {
+    WebhookDeploymentEvents events =
+        new WebhookDeploymentEvents(
+            new WebhookSender(properties.webhooks().signingSecret(), outbound), webhookUrl, json);
+    if (!events.configured()) {
+      log.info("Deployment webhooks: WEBHOOK_URL is not set; deployment events are not sent");
+    }
+    return events;
+  }
+
+  @Bean
   BuildProjectActivitiesImpl buildProjectActivities(
       Engines engines, BlobStore blobs, JdbcTemplate jdbc) {
     return new BuildProjectActivitiesImpl(engines.all(), engines.defaultEngine(), blobs, jdbc);
@@ -187,5 +217,22 @@ class ActivityBeans {
         jdbc,
         events,
         json);
+  }
+
+  /**
+   * Deployments' side effects on the cluster (fabric8): the cluster of {@code shipyard.cluster.*},
+   * secrets opened from {@code deployment_secrets} with {@code SECRETS_KEYS}.
+   */
+  @Bean
+  DeploymentClusterActivitiesImpl deploymentClusterActivities(
+      DeploymentCluster cluster, ClusterBeans.WorkerSecretBox secrets, JdbcTemplate jdbc) {
+    return new DeploymentClusterActivitiesImpl(
+        cluster, new JdbcDeploymentSecrets(jdbc), secrets::box, Clock.systemUTC());
+  }
+
+  /** Rollout watches: the Deployment and its pods read every 500 ms. */
+  @Bean
+  DeploymentRolloutActivitiesImpl deploymentRolloutActivities(DeploymentCluster cluster) {
+    return new DeploymentRolloutActivitiesImpl(cluster, Clock.systemUTC(), Duration.ofMillis(500));
   }
 }

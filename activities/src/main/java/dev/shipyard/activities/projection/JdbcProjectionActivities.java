@@ -38,17 +38,26 @@ public class JdbcProjectionActivities implements ProjectionActivities {
 
   @Override
   public void recordRun(RunProjection p) {
-    jdbc.update(
-        UPSERT,
-        p.workflowId(),
-        p.kind(),
-        p.tenantId(),
-        p.ownerId(),
-        p.status().value(),
-        p.phase(),
-        p.details(),
-        p.error(),
-        p.sequence(),
-        p.status().isTerminal());
+    write(p);
+  }
+
+  /**
+   * Writes {@code p} unless its sequence is not newer or the run is closed; returns whether it was
+   * written. Callers that write more in the same transaction (a feature's own projection) use it.
+   */
+  public boolean write(RunProjection p) {
+    return jdbc.update(
+            UPSERT,
+            p.workflowId(),
+            p.kind(),
+            p.tenantId(),
+            p.ownerId(),
+            p.status().value(),
+            p.phase(),
+            p.details(),
+            p.error(),
+            p.sequence(),
+            p.status().isTerminal())
+        > 0;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shipyard.api.error.ApiError;
 import dev.shipyard.api.error.ErrorBodies;
 import dev.shipyard.api.security.PublicEndpoint;
+import dev.shipyard.cluster.ClusterSettings;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,17 +35,38 @@ class HealthController {
   private final RequestStatistics statistics;
   private final SystemMetrics system;
   private final String version;
+  private final String cluster;
 
   HealthController(
       ComponentChecks checks,
       RequestStatistics statistics,
       SystemMetrics system,
-      ObjectProvider<BuildProperties> build) {
+      ObjectProvider<BuildProperties> build,
+      Environment environment) {
     this.checks = checks;
     this.statistics = statistics;
     this.system = system;
+    this.cluster = clusterMode(environment);
     BuildProperties info = build.getIfAvailable();
     this.version = info == null ? "dev" : info.getVersion();
+  }
+
+  /**
+   * How deployments reach Kubernetes ({@code shipyard.cluster.*}): {@code simulated}, {@code
+   * kubeconfig}, {@code in-cluster} or {@code none}; shown as the {@code cluster} entry of the
+   * status, so nobody mistakes the local platform's simulated cluster for a real one.
+   */
+  static String clusterMode(Environment environment) {
+    return new ClusterSettings(
+            environment.getProperty("shipyard.cluster.kubeconfig-path"),
+            Boolean.parseBoolean(environment.getProperty("shipyard.cluster.in-cluster", "false")),
+            environment.getProperty("shipyard.cluster.simulated-url"),
+            null,
+            null,
+            null,
+            null)
+        .mode()
+        .label();
   }
 
   /** container-engine-api.md {@code GET /health}. */
@@ -82,7 +105,12 @@ class HealthController {
       @Schema(allowableValues = {"operational", "degraded"}) String status,
       String timestamp,
       String version,
-      Map<String, String> components,
+      @Schema(
+              description =
+                  "api, database, temporal, storage and cache: healthy, unhealthy or disabled;"
+                      + " cluster: how deployments reach Kubernetes (simulated, kubeconfig,"
+                      + " in-cluster or none)")
+          Map<String, String> components,
       StatusMetrics metrics) {}
 
   @Schema(name = "StatusMetrics")
@@ -187,13 +215,15 @@ class HealthController {
                       Math.round(1000.0 * requests / Math.max(1, uptime)) / 1000.0,
                       system.memoryPercent(),
                       system.cpuPercent());
+              Map<String, String> components = new java.util.LinkedHashMap<>(r.states());
+              components.put("cluster", cluster);
               return new PlatformStatus(
                   r.components().stream().anyMatch(ComponentHealth::failing)
                       ? "degraded"
                       : "operational",
                   Instant.now().toString(),
                   version,
-                  r.states(),
+                  components,
                   metrics);
             });
   }

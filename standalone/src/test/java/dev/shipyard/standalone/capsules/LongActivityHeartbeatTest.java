@@ -14,12 +14,19 @@ import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.deployments.DeploymentCluster;
+import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
+import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
 import dev.shipyard.activities.sandbox.Sandboxes;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
+import dev.shipyard.cluster.ClusterSettings;
+import dev.shipyard.cluster.DeploymentObjects;
 import dev.shipyard.standalone.LocalPlatform;
+import dev.shipyard.standalone.cluster.SimulatedCluster;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.storage.BlobStore;
+import dev.shipyard.workflows.ActivityProfile;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.analysis.AnalysisActivities;
 import dev.shipyard.workflows.analysis.AnalysisRequest;
@@ -35,8 +42,17 @@ import dev.shipyard.workflows.capsules.GenerationRequest;
 import dev.shipyard.workflows.capsules.Iteration;
 import dev.shipyard.workflows.capsules.ProjectPlan;
 import dev.shipyard.workflows.capsules.ValidationSummary;
+import dev.shipyard.workflows.deployments.Applied;
+import dev.shipyard.workflows.deployments.ApplyRequest;
+import dev.shipyard.workflows.deployments.DeploymentRolloutActivities;
+import dev.shipyard.workflows.deployments.DeploymentSpec;
+import dev.shipyard.workflows.deployments.DeploymentTarget;
+import dev.shipyard.workflows.deployments.RolloutRequest;
+import dev.shipyard.workflows.deployments.RolloutResult;
 import io.temporal.testing.TestActivityEnvironment;
 import java.lang.reflect.Method;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,9 +184,47 @@ class LongActivityHeartbeatTest {
           }
         });
 
+    // Deployments: a rollout watched on the platform's simulated cluster.
+    rollout(platform);
+
     assertThat(silentLongMethods())
         .as("long-profile activity methods without a heartbeat")
         .isEmpty();
+  }
+
+  private void rollout(LocalPlatform platform) {
+    SimulatedCluster cluster = platform.cluster();
+    ClusterSettings settings =
+        new ClusterSettings(null, false, cluster.url(), null, null, null, null);
+    DeploymentCluster target = new DeploymentCluster(settings, cluster.client());
+    String id = UUID.randomUUID().toString();
+    DeploymentObjects objects =
+        DeploymentObjects.of(settings, id, UUID.randomUUID().toString(), "heartbeat");
+    DeploymentTarget where =
+        new DeploymentTarget(
+            id, objects.ownerId(), objects.appName(), objects.namespace(), objects.name());
+    Applied applied =
+        new DeploymentClusterActivitiesImpl(target, (d, r) -> null, () -> null, Clock.systemUTC())
+            .apply(
+                new ApplyRequest(
+                    where,
+                    new DeploymentSpec(
+                        "acme/heartbeat:1", 8080, 1, null, List.of(), 1, false, null),
+                    List.of(),
+                    List.of(),
+                    1,
+                    30));
+    env.registerActivitiesImplementations(
+        new DeploymentRolloutActivitiesImpl(target, Clock.systemUTC(), Duration.ofMillis(200)));
+    DeploymentRolloutActivities rollouts =
+        env.newActivityStub(
+            DeploymentRolloutActivities.class, ActivityProfile.ROLLOUT_WATCH.options());
+    RolloutResult result =
+        run(
+            DeploymentRolloutActivities.class,
+            "awaitRollout",
+            () -> rollouts.awaitRollout(new RolloutRequest(where, applied.generation(), 1, 30)));
+    assertThat(result.complete()).isTrue();
   }
 
   /** The check is real: a long step that does not go through the heartbeat helper is caught. */

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.shipyard.standalone.LocalPlatform;
+import dev.shipyard.standalone.cluster.SimulatedCluster;
 import dev.shipyard.worker.WorkerRegistration;
 import dev.shipyard.workflows.TaskQueues;
 import dev.shipyard.workflows.WorkerRegistry.WorkflowBinding;
@@ -151,7 +152,8 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
         || type == WebTestClient.class
         || type == GreenMail.class
         || type == WireMockServer.class
-        || type == WebhookReceiver.class;
+        || type == WebhookReceiver.class
+        || type == SimulatedCluster.class;
   }
 
   @Override
@@ -167,6 +169,9 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
       return running(context).webhooks;
     }
     LocalPlatform platform = platform(context);
+    if (type == SimulatedCluster.class) {
+      return platform.cluster(); // the shared platform configures no real cluster
+    }
     return type == LocalPlatform.class ? platform : client(platform);
   }
 
