@@ -18,10 +18,10 @@ import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * See {@link DeploymentWorkflow}. One run owns the deployment's desired state; every change is an
@@ -114,8 +114,11 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   /** The scope of the rollout watch in progress, cancelled when a change supersedes it. */
   private CancellationScope watchScope;
 
-  /** Releases changed since the last projection (written with the next one). */
-  private final Set<Integer> changedReleases = new LinkedHashSet<>();
+  /**
+   * Releases changed since the last projection (written with the next one), kept here even when
+   * they leave the inline list meanwhile.
+   */
+  private final Map<Integer, Release> changedReleases = new LinkedHashMap<>();
 
   /** Webhook deliveries not known to be over (awaited before the run ends). */
   private final List<Promise<Void>> deliveries = new ArrayList<>();
@@ -156,7 +159,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
       releases.add(
           new Release(
               1, CREATE, desired, null, input.ownerName(), now, ReleaseStatus.ROLLING_OUT, null));
-      changedReleases.add(1);
+      changedReleases.put(1, releases.get(0));
       details = "Release 1 (create) by " + input.ownerName() + ": " + desired.image();
     } else {
       phase = carried.phase();
@@ -1150,7 +1153,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     } else {
       releases.add(release);
     }
-    changedReleases.add(release.number());
+    changedReleases.put(release.number(), release);
     int keep = Math.max(2, settings.inlineReleases());
     while (releases.size() > keep && !isPinned(releases.get(0))) {
       releases.remove(0);
@@ -1180,13 +1183,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
 
   /** Writes the projection of the current state (sequence + 1) and the Web UI's view of it. */
   private void record() {
-    List<Release> changed = new ArrayList<>();
-    for (Integer number : changedReleases) {
-      Release r = inline(number);
-      if (r != null) {
-        changed.add(r);
-      }
-    }
+    List<Release> changed = new ArrayList<>(changedReleases.values());
     changedReleases.clear();
     show();
     Release current = currentRelease == null ? null : inline(currentRelease);
