@@ -59,6 +59,7 @@ final class DeploymentHarness {
   static final Actor ALICE = new Actor("11111111-1111-4111-8111-111111111111", "alice", "req-1");
 
   private final RegistryWorkers workers;
+  private final WorkflowClient client;
   private final TestWorkflowEnvironment env;
   private final AtomicLong generation = new AtomicLong();
   private final CountDownLatch held = new CountDownLatch(1);
@@ -72,6 +73,13 @@ final class DeploymentHarness {
   DeploymentHarness(TestWorkflowEnvironment env) {
     this.env = env;
     this.workers = new RegistryWorkers(env);
+    this.client =
+        WorkflowClient.newInstance(
+            env.getWorkflowServiceStubs(),
+            io.temporal.client.WorkflowClientOptions.newBuilder(
+                    env.getWorkflowClient().getOptions())
+                .setInterceptors()
+                .build());
     when(cluster().apply(any()))
         .thenAnswer(
             i -> {
@@ -142,8 +150,15 @@ final class DeploymentHarness {
     return workers.activities(DeploymentEventActivities.class);
   }
 
+  /**
+   * A client without the test environment's time-locking interceptor, which lets the test server
+   * skip time while a client waits for an update: the skip fires the workflow's reconcile timer
+   * while the update's workflow task runs, the workflow cancels that timer, and the test server
+   * refuses the cancel of a fired timer and leaves the run stuck (temporalio/sdk-java#2606, #3088;
+   * a real server accepts it). So time moves only where a test says so ({@code env.sleep}).
+   */
   WorkflowClient client() {
-    return env.getWorkflowClient();
+    return client;
   }
 
   TestWorkflowEnvironment env() {
@@ -272,6 +287,7 @@ final class DeploymentHarness {
         if (!lost || attempt == 4) {
           throw new AssertionError("update " + name + " failed", e);
         }
+        System.out.println("update " + name + " sent again after " + e);
         awaitIdle(workflowId);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
