@@ -44,6 +44,7 @@ public enum ApiFamily {
       "/api/helm-charts",
       "/api/minikube-clusters",
       "/api/deployments",
+      "/api/services",
       "/api/ai/") {
     @Override
     Object body(ApiError error, String requestId, Instant now) {

@@ -54,6 +54,9 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
   /** The webhook signing secret of test platforms, so tests can verify signatures. */
   public static final String WEBHOOK_SECRET = "test-webhook-signing-secret-0123456789";
 
+  /** The cert-manager cluster issuer named on custom-domain Ingresses of test platforms. */
+  public static final String CLUSTER_ISSUER = "shipyard-test-issuer";
+
   /** The LLM API key of the shared test platform's worker, so tests can look for leaks. */
   public static final String LLM_API_KEY = "sk-test-llm-key-that-must-never-leak-0123456789";
 
@@ -72,6 +75,7 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
             WorkerRegistration.properties(
                 List.of(new WorkflowBinding(ProbeWorkflowImpl.class, TaskQueues.PLATFORM))));
     props.put("WEBHOOK_SIGNING_SECRET", WEBHOOK_SECRET);
+    props.put("CERT_MANAGER_CLUSTER_ISSUER", CLUSTER_ISSUER);
     return Map.copyOf(props);
   }
 
@@ -120,6 +124,7 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
       props.put("shipyard.rate-limit." + rateClass, 100_000);
     }
     props.put("JWT_SECRET", JWT_SECRET);
+    props.put("CERT_MANAGER_CLUSTER_ISSUER", CLUSTER_ISSUER);
     props.put("SHIPYARD_ADMIN_USERNAME", ADMIN_USERNAME);
     props.put("SHIPYARD_ADMIN_EMAIL", ADMIN_EMAIL);
     props.put("SHIPYARD_ADMIN_PASSWORD", ADMIN_PASSWORD);
