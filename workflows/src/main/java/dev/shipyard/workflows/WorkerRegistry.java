@@ -11,6 +11,11 @@ import dev.shipyard.workflows.capsules.CapsuleEventActivities;
 import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl;
 import dev.shipyard.workflows.capsules.CapsuleStorageActivities;
 import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
+import dev.shipyard.workflows.deployments.DeploymentClusterActivities;
+import dev.shipyard.workflows.deployments.DeploymentEventActivities;
+import dev.shipyard.workflows.deployments.DeploymentRecordActivities;
+import dev.shipyard.workflows.deployments.DeploymentRolloutActivities;
+import dev.shipyard.workflows.deployments.DeploymentWorkflowImpl;
 import dev.shipyard.workflows.platform.ProjectionActivities;
 import dev.shipyard.workflows.tasks.TaskEventActivities;
 import io.temporal.activity.ActivityOptions;
@@ -52,7 +57,8 @@ public final class WorkerRegistry {
       List.of(
           new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES),
           new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS),
-          new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM));
+          new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
+          new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -74,7 +80,19 @@ public final class WorkerRegistry {
               BuildStepActivities.class, TaskQueues.CPU, ActivityProfile.SANDBOXED_STEP),
           new ActivityBinding(
               BuildRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
-          new ActivityBinding(AnalysisActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP));
+          new ActivityBinding(AnalysisActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              DeploymentClusterActivities.class,
+              TaskQueues.DEPLOYMENTS,
+              ActivityProfile.CLUSTER_CALL),
+          new ActivityBinding(
+              DeploymentRolloutActivities.class,
+              TaskQueues.DEPLOYMENTS,
+              ActivityProfile.ROLLOUT_WATCH),
+          new ActivityBinding(
+              DeploymentRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              DeploymentEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY));
 
   private WorkerRegistry() {}
 

@@ -1,6 +1,7 @@
 package dev.shipyard.workflows.deployments;
 
 import io.temporal.failure.ApplicationFailure;
+import java.util.Optional;
 
 /**
  * Every typed failure of deployments: the rejections of update validators (which the API maps to
@@ -33,6 +34,31 @@ public enum DeploymentFailure {
   /** The failure's type name, as Temporal carries it. */
   public String type() {
     return name();
+  }
+
+  /**
+   * The refusal of an update validator: a {@link DeploymentRefusal} whose cause is {@link
+   * #failure(String)} (see {@link DeploymentRefusal} for why it is not the failure itself).
+   */
+  public DeploymentRefusal refusal(String message) {
+    return new DeploymentRefusal(failure(message));
+  }
+
+  /**
+   * The deployment failure type in an exception's cause chain (the {@code WorkflowUpdateException}
+   * of a refused or failed update, an activity failure), if any.
+   */
+  public static Optional<DeploymentFailure> of(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure app) {
+        for (DeploymentFailure type : values()) {
+          if (type.type().equals(app.getType())) {
+            return Optional.of(type);
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** An {@link ApplicationFailure} of this type, retryable or not as the type says. */

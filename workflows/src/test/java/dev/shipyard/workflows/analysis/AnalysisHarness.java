@@ -2,16 +2,11 @@ package dev.shipyard.workflows.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
-import static org.mockito.Mockito.withSettings;
 
-import dev.shipyard.workflows.ShipyardSearchAttributes;
-import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.platform.ProjectionActivities;
-import dev.shipyard.workflows.replay.ReplayCorpus;
 import dev.shipyard.workflows.tasks.TaskEventActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
+import dev.shipyard.workflows.testing.RegistryWorkers;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
@@ -19,10 +14,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -55,56 +47,32 @@ final class AnalysisHarness implements AutoCloseable {
           List.of("bandit"),
           "analyses/a1/report.json");
 
-  private final Map<Class<?>, Object> mocks = new LinkedHashMap<>();
+  private final RegistryWorkers workers;
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
   private final TestWorkflowEnvironment env;
-  private String workflowQueue;
+  private final String workflowQueue;
 
   AnalysisHarness(TestWorkflowEnvironment env) {
     this.env = env;
-    for (String queue : WorkerRegistry.taskQueues()) {
-      Worker worker = env.newWorker(queue, ReplayCorpus.TEST_WORKER_OPTIONS);
-      for (WorkerRegistry.WorkflowBinding w : WorkerRegistry.WORKFLOWS) {
-        if (w.taskQueue().equals(queue)) {
-          worker.registerWorkflowImplementationTypes(w.implementation());
-          if (w.implementation() == AnalysisWorkflowImpl.class) {
-            workflowQueue = queue;
-          }
-        }
-      }
-      for (WorkerRegistry.ActivityBinding a : WorkerRegistry.ACTIVITIES) {
-        if (a.taskQueue().equals(queue)) {
-          Object activity =
-              mock(a.activityInterface(), withSettings().withoutAnnotations().name(a.beanName()));
-          mocks.put(a.activityInterface(), activity);
-          worker.registerActivitiesImplementations(activity);
-        }
-      }
-    }
-    assertThat(workflowQueue).as("the analysis workflow is registered").isNotNull();
-    env.start();
+    this.workers = new RegistryWorkers(env);
+    this.workflowQueue = workers.queueOf(AnalysisWorkflowImpl.class);
   }
 
   static TestWorkflowExtension extension() {
-    TestWorkflowExtension.Builder builder = TestWorkflowExtension.newBuilder().setDoNotStart(true);
-    ShipyardSearchAttributes.ALL.forEach(
-        key ->
-            builder.registerSearchAttribute(
-                key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    return builder.build();
+    return RegistryWorkers.extension();
   }
 
   AnalysisActivities analysis() {
-    return AnalysisActivities.class.cast(mocks.get(AnalysisActivities.class));
+    return workers.activities(AnalysisActivities.class);
   }
 
   ProjectionActivities projection() {
-    return ProjectionActivities.class.cast(mocks.get(ProjectionActivities.class));
+    return workers.activities(ProjectionActivities.class);
   }
 
   TaskEventActivities events() {
-    return TaskEventActivities.class.cast(mocks.get(TaskEventActivities.class));
+    return workers.activities(TaskEventActivities.class);
   }
 
   static AnalysisRequest request(String id) {

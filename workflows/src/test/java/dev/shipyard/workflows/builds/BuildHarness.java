@@ -1,18 +1,14 @@
 package dev.shipyard.workflows.builds;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.withSettings;
 
-import dev.shipyard.workflows.ShipyardSearchAttributes;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.platform.ProjectionActivities;
 import dev.shipyard.workflows.platform.RunProjection;
-import dev.shipyard.workflows.replay.ReplayCorpus;
 import dev.shipyard.workflows.tasks.TaskEvent;
 import dev.shipyard.workflows.tasks.TaskEventActivities;
+import dev.shipyard.workflows.testing.RegistryWorkers;
 import io.temporal.activity.Activity;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -20,17 +16,11 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.mockito.Mockito;
 import org.mockito.invocation.Invocation;
 import org.mockito.stubbing.Answer;
 
@@ -41,7 +31,7 @@ import org.mockito.stubbing.Answer;
  */
 final class BuildHarness {
 
-  private final Map<Class<?>, Object> mocks = new LinkedHashMap<>();
+  private final RegistryWorkers workers;
 
   /** Counted down when a {@link #heartbeatingUntilCancelled()} step has started. */
   final CountDownLatch entered = new CountDownLatch(1);
@@ -51,40 +41,16 @@ final class BuildHarness {
 
   private final AtomicBoolean closed = new AtomicBoolean();
   private final TestWorkflowEnvironment env;
-  private String workflowQueue;
+  private final String workflowQueue;
 
   BuildHarness(TestWorkflowEnvironment env) {
     this.env = env;
-    for (String queue : WorkerRegistry.taskQueues()) {
-      Worker worker = env.newWorker(queue, ReplayCorpus.TEST_WORKER_OPTIONS);
-      for (WorkerRegistry.WorkflowBinding w : WorkerRegistry.WORKFLOWS) {
-        if (w.taskQueue().equals(queue)) {
-          worker.registerWorkflowImplementationTypes(w.implementation());
-          if (w.implementation() == BuildWorkflowImpl.class) {
-            workflowQueue = queue;
-          }
-        }
-      }
-      for (WorkerRegistry.ActivityBinding a : WorkerRegistry.ACTIVITIES) {
-        if (a.taskQueue().equals(queue)) {
-          Object activity =
-              mock(a.activityInterface(), withSettings().withoutAnnotations().name(a.beanName()));
-          mocks.put(a.activityInterface(), activity);
-          worker.registerActivitiesImplementations(activity);
-        }
-      }
-    }
-    assertThat(workflowQueue).as("the build workflow is registered").isNotNull();
-    env.start();
+    this.workers = new RegistryWorkers(env);
+    this.workflowQueue = workers.queueOf(BuildWorkflowImpl.class);
   }
 
   static TestWorkflowExtension extension() {
-    TestWorkflowExtension.Builder builder = TestWorkflowExtension.newBuilder().setDoNotStart(true);
-    ShipyardSearchAttributes.ALL.forEach(
-        key ->
-            builder.registerSearchAttribute(
-                key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    return builder.build();
+    return RegistryWorkers.extension();
   }
 
   BuildProjectActivities project() {
@@ -108,7 +74,7 @@ final class BuildHarness {
   }
 
   private <T> T mockOf(Class<T> type) {
-    return type.cast(mocks.get(type));
+    return workers.activities(type);
   }
 
   WorkflowClient client() {
@@ -219,11 +185,7 @@ final class BuildHarness {
   }
 
   private List<Invocation> invocations() {
-    List<Invocation> all = new ArrayList<>();
-    mocks.values().forEach(m -> all.addAll(Mockito.mockingDetails(m).getInvocations()));
-    all.removeIf(i -> !mocks.containsKey(i.getMethod().getDeclaringClass()));
-    all.sort(Comparator.comparingInt(Invocation::getSequenceNumber));
-    return all;
+    return workers.invocations();
   }
 
   void close() {

@@ -1,30 +1,20 @@
 package dev.shipyard.workflows.capsules;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.withSettings;
 
-import dev.shipyard.workflows.ShipyardSearchAttributes;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.platform.ProjectionActivities;
 import dev.shipyard.workflows.platform.RunProjection;
-import dev.shipyard.workflows.replay.ReplayCorpus;
-import io.temporal.api.enums.v1.IndexedValueType;
+import dev.shipyard.workflows.testing.RegistryWorkers;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.mockito.Mockito;
 import org.mockito.invocation.Invocation;
 import org.mockito.stubbing.Answer;
 
@@ -37,17 +27,14 @@ import org.mockito.stubbing.Answer;
  */
 final class CapsuleHarness {
 
-  /**
-   * One mock per registered activity interface ({@code withoutAnnotations()}: see Temporal docs).
-   */
-  private final Map<Class<?>, Object> mocks = new LinkedHashMap<>();
+  private final RegistryWorkers workers;
 
   /** Counted down when a {@link #blocking() blocking} step starts; released in {@link #close}. */
   final CountDownLatch entered = new CountDownLatch(1);
 
   private final CountDownLatch release = new CountDownLatch(1);
   private final TestWorkflowEnvironment env;
-  private String workflowQueue;
+  private final String workflowQueue;
 
   /**
    * Registers every workflow and activity mock on its registered task queue, and starts the
@@ -55,37 +42,13 @@ final class CapsuleHarness {
    */
   CapsuleHarness(TestWorkflowEnvironment env) {
     this.env = env;
-    for (String queue : WorkerRegistry.taskQueues()) {
-      Worker worker = env.newWorker(queue, ReplayCorpus.TEST_WORKER_OPTIONS);
-      for (WorkerRegistry.WorkflowBinding w : WorkerRegistry.WORKFLOWS) {
-        if (w.taskQueue().equals(queue)) {
-          worker.registerWorkflowImplementationTypes(w.implementation());
-          if (w.implementation() == CapsuleGenerationWorkflowImpl.class) {
-            workflowQueue = queue;
-          }
-        }
-      }
-      for (WorkerRegistry.ActivityBinding a : WorkerRegistry.ACTIVITIES) {
-        if (a.taskQueue().equals(queue)) {
-          Object activity =
-              mock(a.activityInterface(), withSettings().withoutAnnotations().name(a.beanName()));
-          mocks.put(a.activityInterface(), activity);
-          worker.registerActivitiesImplementations(activity);
-        }
-      }
-    }
-    assertThat(workflowQueue).as("the capsule workflow is registered").isNotNull();
-    env.start();
+    this.workers = new RegistryWorkers(env);
+    this.workflowQueue = workers.queueOf(CapsuleGenerationWorkflowImpl.class);
   }
 
   /** The test server with Shipyard's search attributes; the harness adds the workers. */
   static TestWorkflowExtension extension() {
-    TestWorkflowExtension.Builder builder = TestWorkflowExtension.newBuilder().setDoNotStart(true);
-    ShipyardSearchAttributes.ALL.forEach(
-        key ->
-            builder.registerSearchAttribute(
-                key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    return builder.build();
+    return RegistryWorkers.extension();
   }
 
   CapsuleEngineActivities engine() {
@@ -109,7 +72,7 @@ final class CapsuleHarness {
   }
 
   private <T> T mockOf(Class<T> activityInterface) {
-    return activityInterface.cast(mocks.get(activityInterface));
+    return workers.activities(activityInterface);
   }
 
   WorkflowClient client() {
@@ -201,11 +164,7 @@ final class CapsuleHarness {
   }
 
   private List<Invocation> invocations() {
-    List<Invocation> all = new ArrayList<>();
-    mocks.values().forEach(m -> all.addAll(Mockito.mockingDetails(m).getInvocations()));
-    all.removeIf(i -> !mocks.containsKey(i.getMethod().getDeclaringClass()));
-    all.sort(Comparator.comparingInt(Invocation::getSequenceNumber));
-    return all;
+    return workers.invocations();
   }
 
   /** Frees a blocked step; call before the environment closes. */
