@@ -92,11 +92,12 @@ enum DeploymentBranch {
     @Override
     void drive(DeploymentHarness h, DeploymentWorkflow w, DeploymentInput input) {
       running(h, w);
-      for (int i = 0; w.state().runs() == 0; i++) {
+      for (int i = 0; i < 20; i++) { // past the limit of 100 events
         int replicas = i % 2 == 0 ? 3 : 2;
         h.updateAcrossRuns(input.target().workflowId(), "scale", new ScaleChange(ALICE, replicas));
         running(h, w);
       }
+      h.awaitState(w, s -> s.runs() > 0); // after a quiet second
     }
   };
 
