@@ -99,6 +99,14 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   private long sequence;
   private final int runs;
 
+  /**
+   * The pending reconcile timer, else null. Never cancelled: Temporal's Java test server (the local
+   * platform's) refuses the cancel of a timer that fired while the workflow task deciding the
+   * cancel ran, and the run then never moves again (sdk-java#2606, #3088). A change wakes the loop
+   * without touching it; it fires later and the loop reconciles then.
+   */
+  private Promise<Void> tick;
+
   /** How long no update may have started before the run continues as new. */
   static final Duration QUIET_BEFORE_CONTINUE_AS_NEW = Duration.ofSeconds(1);
 
@@ -224,15 +232,19 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
           Workflow.continueAsNew(nextRun());
         }
       } else {
-        boolean woken =
-            Workflow.await(
-                Duration.ofSeconds(settings.reconcileSeconds()),
-                () ->
-                    rollout != null
-                        || deleteRequested
-                        || phase == DeploymentPhase.DELETED
-                        || continueAsNewDue());
-        if (!woken) {
+        if (tick == null) {
+          tick = Workflow.newTimer(Duration.ofSeconds(settings.reconcileSeconds()));
+        }
+        Promise<Void> pending = tick;
+        Workflow.await(
+            () ->
+                pending.isCompleted()
+                    || rollout != null
+                    || deleteRequested
+                    || phase == DeploymentPhase.DELETED
+                    || continueAsNewDue());
+        if (pending.isCompleted()) {
+          tick = null;
           reconcile();
         }
       }
