@@ -12,11 +12,18 @@ import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
+import dev.shipyard.activities.deployments.DeploymentCluster;
+import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
+import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
+import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
+import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
+import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandboxes;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.cluster.ClusterSettings;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.WorkerRegistry.ActivityBinding;
@@ -25,6 +32,8 @@ import dev.shipyard.workflows.capsules.CapsuleStatus;
 import dev.shipyard.workflows.platform.RunStatus;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +44,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * activity on its task queue), with the activity implementations a test chooses.
  */
 public final class TestWorkers {
+
+  private static final DeploymentCluster NO_CLUSTER =
+      DeploymentCluster.of(new ClusterSettings(null, false, null, null, null, null, null));
 
   private TestWorkers() {}
 
@@ -66,7 +78,7 @@ public final class TestWorkers {
   /**
    * Registers the real capsule activities around one {@code engine} and {@code validator} (webhooks
    * unsigned), on {@code blobs} and {@code jdbc}, plus the real projection, task events and build
-   * activities (without a project builder).
+   * activities (without a project builder) and the deployment activities (without a cluster).
    */
   public static void registerCapsules(
       TestWorkflowEnvironment env,
@@ -87,6 +99,13 @@ public final class TestWorkers {
             new BuildStepActivitiesImpl(
                 () -> null, () -> null, blobs, jdbc, new TaskEventWriter(jdbc, new ObjectMapper())),
             new BuildRecordActivitiesImpl(jdbc),
+            // deployments are not run by these tests: no cluster (every cluster call refused)
+            new DeploymentClusterActivitiesImpl(
+                NO_CLUSTER, new JdbcDeploymentSecrets(jdbc), () -> null, Clock.systemUTC()),
+            new DeploymentRolloutActivitiesImpl(
+                NO_CLUSTER, Clock.systemUTC(), Duration.ofMillis(500)),
+            new JdbcDeploymentRecordActivities(jdbc, new ObjectMapper()),
+            new WebhookDeploymentEvents(new WebhookSender(null), null, new ObjectMapper()),
             // analyses are not run by these tests: no sandbox, every sandboxed analyzer missing
             new AnalysisActivitiesImpl(
                 new RealAnalyzers(Sandboxes.NONE, AnalysisSettings.defaults(null)),
