@@ -165,7 +165,16 @@ class SimulatedClusterTest {
     assertThat(c.getImageID()).isEqualTo("docker-pullable://nginx@sha256:" + sha256("nginx:1.27"));
 
     // scale down, then a new template: new pods replace the old ones
-    client.apps().deployments().inNamespace(ns).withName("web").scale(1);
+    // a JSON merge patch carries no resourceVersion: the controller's status writes cannot 409 it
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .withName("web")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"replicas\":1}}");
     await().atMost(Duration.ofSeconds(10)).until(() -> pods(ns, "web").size() == 1);
     String pinned = "nginx@sha256:" + "cd".repeat(32);
     Deployment changed = get(ns, "web");
