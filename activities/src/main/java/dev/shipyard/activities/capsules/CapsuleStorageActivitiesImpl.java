@@ -92,6 +92,7 @@ public class CapsuleStorageActivitiesImpl implements CapsuleStorageActivities {
         toJson(complete(iterations, summary.reportKey(), report)),
         Math.max(0, iterations.size() - 1),
         request.capsuleId());
+    CapsuleVersionRows.writeInitial(jdbc, request.capsuleId(), set);
     return versionKey;
   }
 

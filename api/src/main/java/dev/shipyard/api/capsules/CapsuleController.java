@@ -312,8 +312,7 @@ class CapsuleController {
   }
 
   static ApiException notFound(String capsuleId) {
-    return new ApiException(
-        HttpStatus.NOT_FOUND, "CAPSULE_NOT_FOUND", "Capsule " + capsuleId + " not found");
+    return CapsuleErrors.notFound(capsuleId);
   }
 
   private static ApiException forbidden(String field, String message) {
@@ -321,7 +320,6 @@ class CapsuleController {
   }
 
   static ApiException invalid(String field, String message) {
-    return new ApiException(
-        new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, "VALIDATION_ERROR", message, field));
+    return CapsuleErrors.invalid(field, message);
   }
 }

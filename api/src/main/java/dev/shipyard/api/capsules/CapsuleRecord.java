@@ -13,7 +13,7 @@ import java.util.UUID;
  * A row of {@code capsules}, with its JSON columns parsed (the worker's into the typed records of
  * {@code workflows}), and its status and error from the capsule's run ({@code workflow_runs}).
  */
-record CapsuleRecord(
+public record CapsuleRecord(
     String id,
     String requestId,
     String tenantId,
@@ -40,11 +40,11 @@ record CapsuleRecord(
     OffsetDateTime updatedAt) {
 
   /** The status as the API shows it: {@code queued}, ..., {@code stored}, {@code failed}, ... */
-  String status() {
+  public String status() {
     return state.value();
   }
 
-  boolean finished() {
+  public boolean finished() {
     return state.finished();
   }
 }

@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
  * sees their own capsules, an admin those of their tenant, and nothing else exists for them.
  */
 @Component
-class CapsuleStore {
+public class CapsuleStore {
 
   /**
    * Capsules with their status, which lives in the capsule's run of {@code workflow_runs} (the one
@@ -176,7 +176,7 @@ class CapsuleStore {
   }
 
   /** The capsule if the caller may see it; otherwise 404 {@code CAPSULE_NOT_FOUND}, never 403. */
-  Mono<CapsuleRecord> require(Caller caller, String id) {
+  public Mono<CapsuleRecord> require(Caller caller, String id) {
     return find(caller, id).switchIfEmpty(Mono.error(() -> CapsuleController.notFound(id)));
   }
 
