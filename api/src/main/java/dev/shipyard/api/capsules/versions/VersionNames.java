@@ -81,8 +81,8 @@ final class VersionNames {
   }
 
   /**
-   * Why git's {@code check-ref-format --allow-onelevel} refuses {@code name} (its rules 1 to 10),
-   * or null when it accepts it.
+   * Why git's {@code check-ref-format --allow-onelevel} refuses {@code name} (its rules 1 to 10,
+   * plus a leading {@code -}, which {@code git branch} refuses), or null when it accepts it.
    */
   static String refProblem(String name) {
     if (name == null || name.isEmpty()) {
@@ -90,6 +90,9 @@ final class VersionNames {
     }
     if (name.getBytes(StandardCharsets.UTF_8).length > MAX_REF_BYTES) {
       return "longer than " + MAX_REF_BYTES + " bytes";
+    }
+    if (name.startsWith("-")) {
+      return "starts with '-' (git branch refuses it)";
     }
     if (name.equals("@")) {
       return "'@' alone is not a name";

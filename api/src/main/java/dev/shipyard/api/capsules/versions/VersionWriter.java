@@ -32,11 +32,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.codec.multipart.FilePartEvent;
-import org.springframework.http.codec.multipart.FormPartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -64,6 +64,9 @@ public class VersionWriter {
    * the API's body limit ({@code MAX_REQUEST_BODY}).
    */
   public static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+
+  /** The largest {@code version} part of a multipart request: 1 MiB of JSON. */
+  static final int MAX_VERSION_PART_BYTES = 1024 * 1024;
 
   private final DatabaseClient db;
   private final TransactionalOperator tx;
@@ -361,16 +364,35 @@ public class VersionWriter {
                       }
                       PartEvent first = signal.get();
                       if (plan.get() == null) {
-                        if (!(first instanceof FormPartEvent form)
-                            || !form.name().equals("version")) {
+                        if (!first.name().equals("version")) {
                           return Mono.error(
                               CapsuleErrors.badRequest(
                                   "version",
-                                  "The first part must be the form field 'version' (the version"
-                                      + " request as JSON)"));
+                                  "The first part must be 'version' (the version request as"
+                                      + " JSON)"));
                         }
-                        return discard(part)
-                            .then(Mono.fromCallable(() -> readVersion(form.value())))
+                        // A form field (text/plain) or a part with its own Content-Type
+                        // (application/json): the JSON, at most MAX_VERSION_PART_BYTES.
+                        return DataBufferUtils.join(
+                                part.map(PartEvent::content), MAX_VERSION_PART_BYTES)
+                            .onErrorMap(
+                                DataBufferLimitException.class,
+                                e ->
+                                    CapsuleErrors.badRequest(
+                                        "version",
+                                        "The 'version' part is larger than "
+                                            + MAX_VERSION_PART_BYTES
+                                            + " bytes"))
+                            .map(
+                                buffer -> {
+                                  try {
+                                    return buffer.toString(StandardCharsets.UTF_8);
+                                  } finally {
+                                    DataBufferUtils.release(buffer);
+                                  }
+                                })
+                            .defaultIfEmpty("")
+                            .map(this::readVersion)
                             .flatMap(request -> plan(caller, capsuleId, request))
                             .doOnNext(plan::set)
                             .then();
@@ -435,10 +457,6 @@ public class VersionWriter {
           "files", "In a multipart request the files are sent as 'file' parts, not in 'files'");
     }
     return request;
-  }
-
-  private static Mono<Void> discard(Flux<PartEvent> part) {
-    return part.doOnNext(e -> DataBufferUtils.release(e.content())).then();
   }
 
   private static byte[] decode(String field, VersionBodies.FileContent f) {
