@@ -27,10 +27,16 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -496,6 +502,92 @@ class CapsuleSigningTest {
         404);
     assertThat(verify(api, owner, capsule.id(), Map.of("signature", "not base64!"), 400))
         .containsEntry("error_code", "BAD_REQUEST");
+  }
+
+  @Test
+  void aTenantsFirstSignaturesAtOnceShareOneNewKeyOfItsOwn(
+      LocalPlatform platform, WebTestClient api) throws Exception {
+    Account operator = Accounts.operator(api);
+    String tenant = Accounts.unique("signing").toLowerCase();
+    String adminName = Accounts.unique("admin");
+    Json.call(
+        api,
+        HttpMethod.POST,
+        "/v1/admin/tenants",
+        operator.accessToken(),
+        Map.of(
+            "id",
+            tenant,
+            "name",
+            "Signing tenant",
+            "admin",
+            Map.of(
+                "username",
+                adminName,
+                "email",
+                adminName + "@signing.test",
+                "password",
+                Accounts.PASSWORD,
+                "role",
+                "admin")),
+        201);
+    Account admin = Accounts.login(api, adminName + "@signing.test", Accounts.PASSWORD);
+    assertThat(admin.tenantId()).isEqualTo(tenant);
+    assertThat(
+            listOfMaps(
+                Json.call(
+                        api,
+                        HttpMethod.GET,
+                        "/capsules/signing-keys",
+                        admin.accessToken(),
+                        null,
+                        200)
+                    .get("keys")))
+        .as("no key before the first signature")
+        .isEmpty();
+    Stored capsule = store(platform, admin, "race", files("race"));
+
+    int callers = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Map<String, Object>>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < callers; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return sign(api, admin, capsule.id(), "", null, 200);
+                }));
+      }
+      start.countDown();
+      Set<Object> keyIds = new HashSet<>();
+      for (Future<Map<String, Object>> result : results) {
+        keyIds.add(result.get(60, TimeUnit.SECONDS).get("key_id"));
+      }
+      assertThat(keyIds).hasSize(1);
+      JdbcTemplate jdbc = platform.workerContext().getBean(JdbcTemplate.class);
+      assertThat(
+              jdbc.queryForObject(
+                  "SELECT count(*) FROM capsule_signing_keys WHERE tenant_id = ?",
+                  Integer.class,
+                  tenant))
+          .isEqualTo(1);
+      // Another tenant's keys are not this tenant's to read.
+      Account other = Accounts.register(api, "signer");
+      Map<String, Object> otherSigned =
+          sign(api, other, store(platform, other, "other", files("o")).id(), "", null, 200);
+      assertThat(otherSigned.get("key_id")).isNotIn(keyIds);
+      Json.call(
+          api,
+          HttpMethod.GET,
+          "/capsules/signing-keys/" + otherSigned.get("key_id"),
+          admin.accessToken(),
+          null,
+          404);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // --- helpers -------------------------------------------------------------------------------
