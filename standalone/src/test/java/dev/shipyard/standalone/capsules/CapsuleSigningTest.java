@@ -270,6 +270,18 @@ class CapsuleSigningTest {
         .containsEntry("valid", false)
         .containsEntry("mismatched_files", List.of(files.get(0).path()));
     assertThat((String) check.get("reason")).contains(files.get(0).path()).contains("hash");
+
+    // An altered manifest object is not trusted either (its bytes no longer match the digest).
+    byte[] manifest = bytes("{}");
+    platform
+        .workerContext()
+        .getBean(BlobStore.class)
+        .put(
+            capsule.set().manifestKey(), new ByteArrayInputStream(manifest), 2, "application/json");
+    Map<String, Object> noManifest =
+        verify(api, owner, capsule.id(), Map.of("signature", signed.get("signature")), 200);
+    assertThat(noManifest).containsEntry("valid", false);
+    assertThat((String) noManifest.get("reason")).contains("no longer matches its digest");
   }
 
   @Test

@@ -152,16 +152,23 @@ class CapsuleSignatures {
                         "Signature " + signatureId + " of capsule " + capsuleId + " not found")));
   }
 
-  /** The canonical manifest bytes of a version: read, digest-checked, and the stored bytes. */
+  /**
+   * The manifest bytes of a version exactly as stored (what its digest names; for every manifest
+   * written through {@link FileManifest} these are its canonical bytes), read off the event loop
+   * and checked against the version's digest: a missing or altered manifest is an {@link
+   * IllegalStateException}, never signed or served.
+   */
   Mono<byte[]> canonicalManifest(CapsuleVersion version) {
-    return versions
-        .manifest(version)
+    return files
+        .manifestBytes(version.manifestKey())
+        .switchIfEmpty(
+            Mono.error(
+                () -> new IllegalStateException("Missing manifest " + version.manifestKey())))
         .map(
-            manifest -> {
-              byte[] bytes = manifest.bytes();
+            bytes -> {
               if (!FileManifest.sha256(bytes).equals(version.manifestSha256())) {
                 throw new IllegalStateException(
-                    "Manifest " + version.manifestKey() + " is not in canonical form");
+                    "Manifest " + version.manifestKey() + " does not match its digest");
               }
               return bytes;
             });

@@ -175,9 +175,10 @@ class CapsuleSigningController {
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON_VALUE,
-              schema = @Schema(type = "object"),
-              additionalPropertiesSchema =
-                  @Schema(implementation = SigningBodies.ManifestEntry.class)))
+              schema =
+                  @Schema(
+                      type = "object",
+                      additionalPropertiesSchema = SigningBodies.ManifestEntry.class)))
   public Mono<ResponseEntity<byte[]>> manifest(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String capsuleId,
