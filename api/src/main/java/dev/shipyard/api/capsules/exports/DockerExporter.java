@@ -94,7 +94,7 @@ class DockerExporter implements CapsuleExporter {
     Map<String, Object> services = new LinkedHashMap<>();
     services.put(profile.name(), service);
     Map<String, Object> compose = new LinkedHashMap<>();
-    compose.put("version", "3.8");
+    // No "version": the Compose Specification (docker compose v2, docker-compose 1.27+) needs none.
     compose.put("services", services);
     return "# Build and run "
         + profile.name()
