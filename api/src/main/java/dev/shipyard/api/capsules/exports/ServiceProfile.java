@@ -52,7 +52,9 @@ record ServiceProfile(
       Pattern.compile("(?im)^\\s*EXPOSE\\s+(\\d{1,5})(?:/tcp)?\\b");
   private static final Pattern HEALTH_URL =
       Pattern.compile(
-          "(?i)HEALTHCHECK[^\\n]*?https?://(?:127\\.0\\.0\\.1|localhost):\\d+(/[A-Za-z0-9/_.-]*)");
+          "(?im)^\\s*HEALTHCHECK\\b[^\\n]*?https?://(?:127\\.0\\.0\\.1|localhost):\\d+"
+              + "(/[A-Za-z0-9/_.-]*)");
+  private static final Pattern CONTINUATION = Pattern.compile("\\\\[ \\t]*\\R");
   private static final Pattern ENV_KEY = Pattern.compile("^([A-Z_][A-Z0-9_]{0,63})=");
 
   /** The image tag of a version: {@code v<number>}. */
@@ -70,8 +72,16 @@ record ServiceProfile(
     return language.equals("java") || language.equals("kotlin") ? 30 : 5;
   }
 
+  /**
+   * @param planName the project name of the capsule's plan (a slug), used when the capsule has no
+   *     project name of its own; may be null
+   */
   static ServiceProfile of(
-      ResolvedVersion resolved, FileManifest manifest, String dockerfile, String envExample) {
+      ResolvedVersion resolved,
+      FileManifest manifest,
+      String dockerfile,
+      String envExample,
+      String planName) {
     CapsuleRecord capsule = resolved.capsule();
     String language = first(capsule.languages());
     String framework = first(capsule.frameworks());
@@ -85,7 +95,8 @@ record ServiceProfile(
           port = exposed;
         }
       }
-      Matcher url = HEALTH_URL.matcher(dockerfile);
+      // Instructions continue over lines ending in a backslash: read them joined.
+      Matcher url = HEALTH_URL.matcher(CONTINUATION.matcher(dockerfile).replaceAll(" "));
       if (url.find()) {
         health = url.group(1);
       }
@@ -99,7 +110,10 @@ record ServiceProfile(
         }
       }
     }
-    String projectName = capsule.projectName();
+    String projectName =
+        capsule.projectName() != null && !capsule.projectName().isBlank()
+            ? capsule.projectName()
+            : planName;
     return new ServiceProfile(
         capsule.id(),
         resolved.version().id(),

@@ -8,6 +8,7 @@ import dev.shipyard.storage.S3AsyncBlobReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,10 +26,12 @@ class ServiceProfiles {
 
   private final CapsuleVersions versions;
   private final S3AsyncBlobReader blobs;
+  private final DatabaseClient db;
 
-  ServiceProfiles(CapsuleVersions versions, S3AsyncBlobReader blobs) {
+  ServiceProfiles(CapsuleVersions versions, S3AsyncBlobReader blobs, DatabaseClient db) {
     this.versions = versions;
     this.blobs = blobs;
+    this.db = db;
   }
 
   Mono<ServiceProfile> of(ResolvedVersion resolved) {
@@ -36,14 +39,27 @@ class ServiceProfiles {
         .manifest(resolved.version())
         .flatMap(
             manifest ->
-                Mono.zip(text(manifest, "Dockerfile"), text(manifest, ".env.example"))
+                Mono.zip(
+                        text(manifest, "Dockerfile"),
+                        text(manifest, ".env.example"),
+                        planName(resolved.capsule().id()))
                     .map(
-                        files ->
+                        found ->
                             ServiceProfile.of(
                                 resolved,
                                 manifest,
-                                files.getT1().orElse(null),
-                                files.getT2().orElse(null))));
+                                found.getT1().orElse(null),
+                                found.getT2().orElse(null),
+                                found.getT3().orElse(null))));
+  }
+
+  /** The project name the engine's plan chose (the capsules row keeps the plan as JSON). */
+  private Mono<Optional<String>> planName(String capsuleId) {
+    return db.sql("SELECT plan->>'projectName' AS name FROM capsules WHERE id = :id")
+        .bind("id", capsuleId)
+        .map(row -> Optional.ofNullable(row.get("name", String.class)))
+        .one()
+        .defaultIfEmpty(Optional.empty());
   }
 
   private Mono<Optional<String>> text(FileManifest manifest, String path) {

@@ -52,7 +52,7 @@ class DockerExporterTest {
     assertThat(environment).containsOnlyKeys("PORT", "JWT_SECRET", "DATABASE_URL");
     assertThat(environment.get("JWT_SECRET")).isNull();
     assertThat(HelmExporterTest.at(service, "healthcheck", "test").toString())
-        .contains("http://127.0.0.1:8000/health");
+        .contains("http://127.0.0.1:8000/healthz'");
   }
 
   @Test

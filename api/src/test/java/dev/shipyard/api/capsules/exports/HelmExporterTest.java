@@ -59,10 +59,11 @@ class HelmExporterTest {
     assertThat(container.get("imagePullPolicy")).isEqualTo("IfNotPresent");
     assertThat(at(container, "ports"))
         .isEqualTo(List.of(Map.of("name", "http", "containerPort", 8000, "protocol", "TCP")));
+    // The version's Dockerfile checks /healthz: so do the probes.
     assertThat(at(container, "livenessProbe", "httpGet"))
-        .isEqualTo(Map.of("path", "/health", "port", "http"));
+        .isEqualTo(Map.of("path", "/healthz", "port", "http"));
     assertThat(at(container, "readinessProbe", "httpGet"))
-        .isEqualTo(Map.of("path", "/health", "port", "http"));
+        .isEqualTo(Map.of("path", "/healthz", "port", "http"));
     assertThat(at(container, "readinessProbe", "initialDelaySeconds")).isEqualTo(5);
     assertThat(at(container, "resources", "requests", "memory")).isEqualTo("128Mi");
     assertThat(at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"))

@@ -76,7 +76,7 @@ final class Profiles {
             100,
             OffsetDateTime.now());
     return ServiceProfile.of(
-        new ResolvedVersion(capsule, version), manifest, dockerfile, envExample);
+        new ResolvedVersion(capsule, version), manifest, dockerfile, envExample, "from-the-plan");
   }
 
   /** The offline engine's FastAPI capsule at version 3, with its own Dockerfile. */
@@ -87,8 +87,9 @@ final class Profiles {
         "python",
         "fastapi",
         "FROM python:3.12-slim\nEXPOSE 8000\n"
-            + "HEALTHCHECK CMD [\"python\", \"-c\", \"import urllib.request;"
-            + " urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)\"]\n"
+            + "HEALTHCHECK --interval=30s --timeout=3s \\\n"
+            + "  CMD [\"python\", \"-c\", \"import urllib.request;"
+            + " urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)\"]\n"
             + "CMD [\"uvicorn\", \"app.main:create_app\"]\n",
         "# comment\nPORT=8000\nJWT_SECRET=change-me\nDATABASE_URL=sqlite:///./app.db\nbad key=1\n",
         "Dockerfile",

@@ -42,7 +42,7 @@ class TerraformExporterTest {
     assertThat(at(variables, "name", "default")).isEqualTo("user-management-service");
     assertThat(((Number) at(variables, "replicas", "default")).intValue()).isEqualTo(1);
     assertThat(((Number) at(variables, "container_port", "default")).intValue()).isEqualTo(8000);
-    assertThat(at(variables, "health_path", "default")).isEqualTo("/health");
+    assertThat(at(variables, "health_path", "default")).isEqualTo("/healthz");
     assertThat(at(variables, "ingress_enabled", "default")).isEqualTo(false);
     assertThat(at(variables, "resources", "default", "requests", "memory")).isEqualTo("128Mi");
 
