@@ -1,6 +1,7 @@
 package dev.shipyard.standalone.capsules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.bertramlabs.plugins.hcl4j.HCLParser;
 import com.marcnuri.helm.Helm;
@@ -10,12 +11,14 @@ import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.TestWorkers;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.storage.FileManifest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,17 +62,13 @@ class CapsuleExportsTest {
   void helmTerraformAndDockerExportsPassTheirTools(WebTestClient api, LocalPlatform platform)
       throws Exception {
     Account owner = Accounts.register(api, "exports");
-    String capsuleId =
-        (String)
-            Json.call(
-                    api,
-                    HttpMethod.POST,
-                    "/generate/robust-capsule",
-                    owner.accessToken(),
-                    FASTAPI,
-                    200)
-                .get("capsule_id");
+    String capsuleId = generate(api, owner);
     JdbcTemplate jdbc = platform.workerContext().getBean(JdbcTemplate.class);
+    // 200 within the synchronous wait, or 202 on a busy host: either way, until it is stored.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> "stored".equals(TestWorkers.capsuleStatus(jdbc, capsuleId)));
     String v1 =
         jdbc.queryForObject(
             "SELECT id FROM capsule_versions WHERE capsule_id = ? AND number = 1",
@@ -181,6 +180,25 @@ class CapsuleExportsTest {
         .contains("docker")
         .contains("helm")
         .contains("terraform");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String generate(WebTestClient api, Account owner) {
+    Map<String, Object> created =
+        api.mutate()
+            .responseTimeout(Duration.ofSeconds(90))
+            .build()
+            .post()
+            .uri("/generate/robust-capsule")
+            .headers(h -> h.setBearerAuth(owner.accessToken()))
+            .bodyValue(FASTAPI)
+            .exchange()
+            .expectStatus()
+            .value(status -> assertThat(status).isIn(200, 202))
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    return (String) created.get("capsule_id");
   }
 
   private static Map<String, Object> export(
