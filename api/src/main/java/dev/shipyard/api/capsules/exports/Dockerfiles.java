@@ -81,7 +81,16 @@ final class Dockerfiles {
 
   private static String python(ServiceProfile profile) {
     String module = pythonModule(profile);
-    boolean requirements = profile.paths().contains("requirements.txt");
+    String install;
+    if (profile.paths().contains("requirements.txt")) {
+      install = "COPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n";
+    } else if (profile.paths().contains("pyproject.toml")) {
+      install = "COPY . .\nRUN pip install .\n";
+    } else {
+      // Nothing declares the dependencies: what the command below needs.
+      install =
+          "COPY . .\n" + (module == null ? "" : "RUN pip install fastapi \"uvicorn[standard]\"\n");
+    }
     return """
         FROM python:3.12-slim
 
@@ -92,8 +101,8 @@ final class Dockerfiles {
 
         WORKDIR /app
         """
-        + (requirements ? "COPY requirements.txt .\nRUN pip install -r requirements.txt\n" : "")
-        + "COPY . .\n\n"
+        + install
+        + "\n"
         + user("RUN useradd --system --uid %d --no-create-home app\nUSER %d\n")
         + "EXPOSE "
         + profile.port()

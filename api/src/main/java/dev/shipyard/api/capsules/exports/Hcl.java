@@ -1,5 +1,6 @@
 package dev.shipyard.api.capsules.exports;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -21,6 +22,11 @@ final class Hcl {
   private final StringBuilder out = new StringBuilder();
   private final int depth;
 
+  /**
+   * Consecutive one-line attributes, written with their equals signs aligned as terraform fmt does.
+   */
+  private final List<String[]> run = new ArrayList<>();
+
   private Hcl(int depth) {
     this.depth = depth;
   }
@@ -29,6 +35,7 @@ final class Hcl {
   static String file(Consumer<Hcl> body) {
     Hcl hcl = new Hcl(0);
     body.accept(hcl);
+    hcl.flush();
     return hcl.out.toString();
   }
 
@@ -38,14 +45,35 @@ final class Hcl {
 
   /** {@code name = value}. */
   Hcl attribute(String name, Object value) {
-    indent().append(identifier(name)).append(" = ");
-    value(value, depth);
-    out.append('\n');
+    String text = value(value, depth);
+    if (text.indexOf('\n') < 0) {
+      run.add(new String[] {identifier(name), text});
+    } else {
+      flush();
+      indent().append(identifier(name)).append(" = ").append(text).append('\n');
+    }
     return this;
+  }
+
+  private void flush() {
+    out.append(aligned(run, "  ".repeat(depth)));
+    run.clear();
+  }
+
+  /** {@code name = value} lines, the names padded to the longest. */
+  private static String aligned(List<String[]> pairs, String indent) {
+    int width = pairs.stream().mapToInt(p -> p[0].length()).max().orElse(0);
+    StringBuilder lines = new StringBuilder();
+    for (String[] pair : pairs) {
+      lines.append(indent).append(pair[0]).append(" ".repeat(width - pair[0].length()));
+      lines.append(" = ").append(pair[1]).append('\n');
+    }
+    return lines.toString();
   }
 
   /** {@code type "label" ... { body }}. */
   Hcl block(String type, List<String> labels, Consumer<Hcl> body) {
+    flush();
     indent().append(identifier(type));
     for (String label : labels) {
       out.append(' ').append(quote(label));
@@ -53,6 +81,7 @@ final class Hcl {
     out.append(" {\n");
     Hcl inner = new Hcl(depth + 1);
     body.accept(inner);
+    inner.flush();
     out.append(inner.out);
     indent().append("}\n");
     return this;
@@ -64,6 +93,7 @@ final class Hcl {
 
   /** An empty line between top-level blocks. */
   Hcl blank() {
+    flush();
     out.append('\n');
     return this;
   }
@@ -107,37 +137,41 @@ final class Hcl {
     return i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
   }
 
-  private void value(Object value, int level) {
+  private static String value(Object value, int level) {
     if (value instanceof Expr e) {
-      out.append(e.text());
-    } else if (value instanceof String s) {
-      out.append(quote(s));
+      return e.text();
+    } else if (value instanceof String text) {
+      return quote(text);
     } else if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
-      out.append(value);
+      return String.valueOf(value);
     } else if (value instanceof Map<?, ?> map) {
       if (map.isEmpty()) {
-        out.append("{}");
-        return;
+        return "{}";
       }
-      out.append("{\n");
+      String indent = "  ".repeat(level + 1);
+      StringBuilder object = new StringBuilder("{\n");
+      List<String[]> entries = new ArrayList<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.append("  ".repeat(level + 1)).append(quote((String) e.getKey())).append(" = ");
-        value(e.getValue(), level + 1);
-        out.append('\n');
-      }
-      out.append("  ".repeat(level)).append('}');
-    } else if (value instanceof List<?> list) {
-      out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) {
-          out.append(", ");
+        String key = quote((String) e.getKey());
+        String text = value(e.getValue(), level + 1);
+        if (text.indexOf('\n') < 0) {
+          entries.add(new String[] {key, text});
+        } else {
+          object.append(aligned(entries, indent));
+          entries.clear();
+          object.append(indent).append(key).append(" = ").append(text).append('\n');
         }
-        value(list.get(i), level);
       }
-      out.append(']');
-    } else {
-      throw new IllegalArgumentException("No HCL for " + value.getClass());
+      object.append(aligned(entries, indent));
+      return object.append("  ".repeat(level)).append('}').toString();
+    } else if (value instanceof List<?> list) {
+      StringBuilder items = new StringBuilder("[");
+      for (int i = 0; i < list.size(); i++) {
+        items.append(i > 0 ? ", " : "").append(value(list.get(i), level));
+      }
+      return items.append(']').toString();
     }
+    throw new IllegalArgumentException("No HCL for " + value.getClass());
   }
 
   private StringBuilder indent() {

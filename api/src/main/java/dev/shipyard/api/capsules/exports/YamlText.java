@@ -19,7 +19,6 @@ final class YamlText {
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     options.setIndent(2);
     options.setIndicatorIndent(0);
-    options.setPrettyFlow(true);
     options.setWidth(100);
     options.setSplitLines(false);
     options.setAllowUnicode(false);

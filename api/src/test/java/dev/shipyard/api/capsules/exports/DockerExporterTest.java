@@ -86,6 +86,7 @@ class DockerExporterTest {
                 .get(0)
                 .content())
         .contains("\"uvicorn\", \"app.main:app\"")
+        .contains("RUN pip install fastapi")
         .doesNotContain("requirements.txt");
   }
 
