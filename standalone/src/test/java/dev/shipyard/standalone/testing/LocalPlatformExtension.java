@@ -139,11 +139,13 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
    * A client of the API at {@code baseUrl} that opens a new connection per request. Tests stop API
    * instances and start new ones, which may get the same port again; a pooled keep-alive connection
    * to the stopped instance would then take the new instance's requests and never answer. Every
-   * response is validated against the API's OpenAPI document ({@link OpenApiValidation}).
+   * response is validated against the API's OpenAPI document ({@link OpenApiValidation}). Bodies up
+   * to 4 MiB are buffered (the OpenAPI document itself is past the codecs' 256 KiB default).
    */
   public static WebTestClient client(String baseUrl) {
     return WebTestClient.bindToServer(
             new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+        .codecs(c -> c.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
         .baseUrl(baseUrl)
         .filter(OpenApiValidation.filter(baseUrl))
         .responseTimeout(Duration.ofSeconds(30))
