@@ -81,6 +81,129 @@ public final class OutboundHttp {
     }
   }
 
+  /**
+   * A response read by {@link #get}: the final status, the headers (names in lower case, values in
+   * order) and at most {@code maxBody} bytes of the body.
+   */
+  public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    /** The first value of header {@code name}, or null. */
+    public String header(String name) {
+      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+      return values == null || values.isEmpty() ? null : values.get(0);
+    }
+  }
+
+  /**
+   * Sends {@code method} (GET or HEAD) to {@code url} with {@code headers} through the guard, as
+   * {@link #post} does, and reads the response: status, headers and at most {@code maxBody} bytes
+   * of the body (by {@code Content-Length}, chunked, or up to the connection's close). Redirects
+   * are not followed.
+   *
+   * @throws OutboundRefusedException when the guard refuses the URL or an address of its host:
+   *     nothing was sent
+   * @throws IOException on a transport failure or timeout
+   */
+  public Response get(String method, URI url, Map<String, String> headers, int maxBody)
+      throws IOException {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      throw new IllegalArgumentException("GET or HEAD, not " + method);
+    }
+    InetSocketAddress target = guard.resolve(url);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean https = "https".equalsIgnoreCase(url.getScheme());
+    try (Socket socket = open(target, url.getHost(), https)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head(method, url, headers, -1).getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+      int code = status(socket, in, deadline);
+      Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
+      for (int i = 0; ; i++) {
+        String field = line(socket, in, deadline);
+        if (field.isEmpty()) {
+          break;
+        }
+        if (i > MAX_HEADER_LINES) {
+          throw new IOException("too many header lines");
+        }
+        int colon = field.indexOf(':');
+        if (colon > 0) {
+          fields
+              .computeIfAbsent(
+                  field.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                  k -> new java.util.ArrayList<>())
+              .add(field.substring(colon + 1).trim());
+        }
+      }
+      Response head = new Response(code, fields, new byte[0]);
+      if (method.equals("HEAD") || code == 204 || code == 304) {
+        return head;
+      }
+      byte[] body;
+      String encoding = head.header("transfer-encoding");
+      if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+        body = chunked(socket, in, deadline, maxBody);
+      } else if (head.header("content-length") != null) {
+        long length;
+        try {
+          length = Long.parseLong(head.header("content-length"));
+        } catch (NumberFormatException e) {
+          throw new IOException("invalid Content-Length");
+        }
+        body = bytes(socket, in, deadline, (int) Math.min(length, maxBody));
+      } else {
+        body = bytes(socket, in, deadline, maxBody);
+      }
+      return new Response(code, fields, body);
+    }
+  }
+
+  /** Up to {@code max} bytes, fewer when the connection closes first. */
+  private static byte[] bytes(Socket socket, InputStream in, long deadline, int max)
+      throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    byte[] chunk = new byte[8192];
+    while (buf.size() < max) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        throw new SocketTimeoutException("no response in time");
+      }
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+      int n = in.read(chunk, 0, Math.min(chunk.length, max - buf.size()));
+      if (n < 0) {
+        break;
+      }
+      buf.write(chunk, 0, n);
+    }
+    return buf.toByteArray();
+  }
+
+  /** A chunked body, decoded, up to {@code max} bytes. */
+  private static byte[] chunked(Socket socket, InputStream in, long deadline, int max)
+      throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    while (buf.size() < max) {
+      String size = line(socket, in, deadline);
+      int semi = size.indexOf(';');
+      int n;
+      try {
+        n = Integer.parseInt((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+      } catch (NumberFormatException e) {
+        throw new IOException("invalid chunk size");
+      }
+      if (n == 0) {
+        break;
+      }
+      byte[] part = bytes(socket, in, deadline, Math.min(n, max - buf.size()));
+      buf.write(part);
+      if (part.length < n) {
+        break; // the limit, or a connection closed early
+      }
+      line(socket, in, deadline); // the CRLF after the chunk
+    }
+    return buf.toByteArray();
+  }
+
   private Socket open(InetSocketAddress target, String host, boolean https) throws IOException {
     Socket plain = new Socket();
     try {
@@ -107,6 +230,11 @@ public final class OutboundHttp {
   }
 
   private static String head(URI url, Map<String, String> headers, int length) {
+    return head("POST", url, headers, length);
+  }
+
+  /** The request head; {@code length} < 0: no body, no {@code Content-Length}. */
+  private static String head(String method, URI url, Map<String, String> headers, int length) {
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();
@@ -114,7 +242,7 @@ public final class OutboundHttp {
     int port = url.getPort();
     String host = url.getHost() + (port < 0 ? "" : ":" + port);
     StringBuilder b = new StringBuilder();
-    b.append("POST ").append(path).append(" HTTP/1.1\r\n");
+    b.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
     b.append("Host: ").append(host).append("\r\n");
     for (Map.Entry<String, String> h : headers.entrySet()) {
       String name = h.getKey();
@@ -128,14 +256,19 @@ public final class OutboundHttp {
       }
       b.append(name).append(": ").append(h.getValue()).append("\r\n");
     }
-    b.append("Content-Length: ").append(length).append("\r\n");
+    if (length >= 0) {
+      b.append("Content-Length: ").append(length).append("\r\n");
+    }
     b.append("Connection: close\r\n\r\n");
     return b.toString();
   }
 
   /** Reads status lines until a final (non-1xx) one. */
   private static int status(Socket socket, long deadline) throws IOException {
-    InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+    return status(socket, new java.io.BufferedInputStream(socket.getInputStream()), deadline);
+  }
+
+  private static int status(Socket socket, InputStream in, long deadline) throws IOException {
     while (true) {
       String line = line(socket, in, deadline);
       String[] parts = line.split(" ", 3);

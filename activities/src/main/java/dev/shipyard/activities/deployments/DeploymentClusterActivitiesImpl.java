@@ -1,6 +1,7 @@
 package dev.shipyard.activities.deployments;
 
 import dev.shipyard.cluster.DeploymentObjects;
+import dev.shipyard.cluster.ImageReference;
 import dev.shipyard.secrets.SecretBox;
 import dev.shipyard.workflows.deployments.Applied;
 import dev.shipyard.workflows.deployments.ApplyRequest;

@@ -2,6 +2,7 @@ package dev.shipyard.activities.deployments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shipyard.cluster.ImageReference;
 import dev.shipyard.secrets.SecretBox;
 import dev.shipyard.workflows.deployments.DeploymentFailure;
 import dev.shipyard.workflows.deployments.DeploymentSpec;

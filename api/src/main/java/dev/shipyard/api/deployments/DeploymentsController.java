@@ -57,10 +57,17 @@ class DeploymentsController {
 
   private final Deployments deployments;
   private final DeploymentStore store;
+  private final RegistryAccess registries;
 
-  DeploymentsController(Deployments deployments, DeploymentStore store) {
+  DeploymentsController(Deployments deployments, DeploymentStore store, RegistryAccess registries) {
     this.deployments = deployments;
     this.store = store;
+    this.registries = registries;
+  }
+
+  /** The message of an accepted change, with what the registry check said when it was not asked. */
+  private static String withNote(String message, RegistryAccess.Verdict verdict) {
+    return verdict.asked() || verdict.note() == null ? message : message + "; " + verdict.note();
   }
 
   @PostMapping("/v1/deployments")
@@ -91,20 +98,29 @@ class DeploymentsController {
       ServerWebExchange exchange) {
     DeploymentRequests.NewDeployment request = DeploymentRequests.engineCreate(body);
     String key = idempotencyKey(idempotencyKey);
-    return deployments
-        .create(caller, request, key, deployments.requestHash("v1", body), RequestIds.of(exchange))
-        .map(
-            row ->
-                ResponseEntity.status(HttpStatus.CREATED)
-                    .body(
-                        new Created(
-                            row.id().toString(),
-                            row.appName(),
-                            row.image(),
-                            row.status(),
-                            null,
-                            time(row.createdAt()),
-                            "Deployment is being processed")));
+    return registries
+        .verify(request.image(), request.registryAuth())
+        .flatMap(
+            verdict ->
+                deployments
+                    .create(
+                        caller,
+                        request,
+                        key,
+                        deployments.requestHash("v1", body),
+                        RequestIds.of(exchange))
+                    .map(
+                        row ->
+                            ResponseEntity.status(HttpStatus.CREATED)
+                                .body(
+                                    new Created(
+                                        row.id().toString(),
+                                        row.appName(),
+                                        row.image(),
+                                        row.status(),
+                                        null,
+                                        time(row.createdAt()),
+                                        withNote("Deployment is being processed", verdict)))));
   }
 
   static String idempotencyKey(String value) {
@@ -213,16 +229,22 @@ class DeploymentsController {
     return require(caller, deploymentId)
         .flatMap(
             row ->
-                deployments
-                    .update(caller, row, update, RequestIds.of(exchange))
-                    .map(
-                        result ->
-                            new DeploymentBodies.Updated(
-                                row.id().toString(),
-                                result.phase().value(),
-                                "Deployment update in progress",
-                                result.release(),
-                                Instant.now().toString())));
+                registries
+                    .verify(
+                        update.image() != null ? update.image() : row.image(),
+                        update.registryAuth())
+                    .flatMap(
+                        verdict ->
+                            deployments
+                                .update(caller, row, update, RequestIds.of(exchange))
+                                .map(
+                                    result ->
+                                        new DeploymentBodies.Updated(
+                                            row.id().toString(),
+                                            result.phase().value(),
+                                            withNote("Deployment update in progress", verdict),
+                                            result.release(),
+                                            Instant.now().toString()))));
   }
 
   @PatchMapping("/v1/deployments/{deploymentId}/scale")

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>Failure modes, chosen by the image reference (README: Clusters): {@code crashloop} in it: the
  * container crashes, waiting in {@code CrashLoopBackOff} with a growing restart count, never ready;
  * {@code imagepullbackoff}: {@code ErrImagePull}, then {@code ImagePullBackOff}, no logs; {@code
- * slow}: ready only after {@value #SLOW_READY_MS} ms.
+ * slow}: ready only after {@value #SLOW_READY_MS} ms, or {@code slow<n>s} (e.g. {@code
+ * acme/app:slow30s}) after n seconds (at most 600): a rollout that lasts long enough for a test to
+ * act in the middle of it on a busy machine.
  */
 final class SimulatedController {
 
@@ -85,6 +87,16 @@ final class SimulatedController {
       }
       return NORMAL;
     }
+  }
+
+  private static final java.util.regex.Pattern SLOW_SECONDS =
+      java.util.regex.Pattern.compile("slow(\\d{1,3})s");
+
+  /** How long a {@code slow} image takes to become ready: {@code slow<n>s} names n seconds. */
+  static long slowReadyMs(String image) {
+    java.util.regex.Matcher m =
+        SLOW_SECONDS.matcher(image == null ? "" : image.toLowerCase(Locale.ROOT));
+    return m.find() ? Math.min(600, Long.parseLong(m.group(1))) * 1000L : SLOW_READY_MS;
   }
 
   /** What the controller knows of a pod it created (the kubelet's view). */
@@ -120,7 +132,7 @@ final class SimulatedController {
               ? 0
               : readiness.getInitialDelaySeconds() * 1000L;
       this.readyAfterMs =
-          mode == Mode.SLOW ? SLOW_READY_MS : Math.min(delay, MAX_READINESS_DELAY_MS);
+          mode == Mode.SLOW ? slowReadyMs(image) : Math.min(delay, MAX_READINESS_DELAY_MS);
       this.probePath =
           readiness == null || readiness.getHttpGet() == null
               ? null

@@ -8,9 +8,9 @@ import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.SeparateWorkers;
 import dev.shipyard.standalone.testing.StoredCapsules;
 import dev.shipyard.worker.WorkerApplication;
-import dev.shipyard.worker.WorkerRegistration;
 import dev.shipyard.workflows.TaskQueues;
 import dev.shipyard.workflows.builds.BuildOutcome;
 import dev.shipyard.workflows.builds.BuildRequest;
@@ -21,19 +21,17 @@ import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -59,12 +57,16 @@ class BuildWorkerKilledTest {
 
   private static final Duration DEADLINE = Duration.ofMinutes(4);
 
-  private final List<Process> workers = new ArrayList<>();
+  private static final Set<String> QUEUES = Set.of(TaskQueues.BUILDS, TaskQueues.CPU);
+
+  private SeparateWorkers workers;
   private LocalPlatform platform;
 
   @AfterEach
   void stop() {
-    workers.forEach(Process::destroyForcibly);
+    if (workers != null) {
+      workers.close();
+    }
     if (platform != null) {
       platform.close();
     }
@@ -74,7 +76,10 @@ class BuildWorkerKilledTest {
   @SuppressWarnings("unchecked")
   void aBuildWhoseWorkerIsKilledMidStepIsFinishedByAnotherWorkerOnce(@TempDir Path tmp)
       throws Exception {
-    platform = LocalPlatformExtension.startIsolated(tmp.resolve("data"), buildQueuesElsewhere());
+    platform =
+        LocalPlatformExtension.startIsolated(
+            tmp.resolve("data"), SeparateWorkers.queuesElsewhere(QUEUES));
+    workers = new SeparateWorkers(platform);
     WebTestClient api = LocalPlatformExtension.client(platform);
     Account owner = Accounts.register(api, "killed");
     String project = Accounts.unique("slowpass");
@@ -104,7 +109,7 @@ class BuildWorkerKilledTest {
                 """
                     .formatted(testName))));
 
-    Process first = startWorker(tmp.resolve("worker-1.log"));
+    Process first = workers.start(tmp.resolve("worker-1.log"), QUEUES);
     String taskId =
         (String)
             Json.call(
@@ -134,7 +139,7 @@ class BuildWorkerKilledTest {
     first.waitFor();
     poll(() -> pytest.isAlive() ? null : true, "the sandboxed test run gone with its worker");
 
-    startWorker(tmp.resolve("worker-2.log"));
+    workers.start(tmp.resolve("worker-2.log"), QUEUES);
     Map<String, Object> build =
         poll(
             () -> {
@@ -216,61 +221,6 @@ class BuildWorkerKilledTest {
                 .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
                 .count())
         .isEqualTo(1);
-  }
-
-  /**
-   * Worker properties that move the in-process worker's {@code shipyard-builds} and {@code
-   * shipyard-cpu} workers to queues nobody uses, so only the separate JVM serves the real ones.
-   */
-  private static Map<String, Object> buildQueuesElsewhere() {
-    Map<String, Object> overrides = new LinkedHashMap<>();
-    WorkerRegistration.properties()
-        .forEach(
-            (key, value) -> {
-              if (key.endsWith(".task-queue")
-                  && (TaskQueues.BUILDS.equals(value) || TaskQueues.CPU.equals(value))) {
-                overrides.put(key, "not-polled-here-" + value);
-              }
-            });
-    assertThat(overrides).hasSize(2);
-    return overrides;
-  }
-
-  /** A worker JVM serving the build workflow and the build step, configured as the platform's. */
-  private Process startWorker(Path log) throws Exception {
-    Environment env = platform.workerContext().getEnvironment();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            WorkerApplication.class.getName());
-    Map<String, String> e = pb.environment();
-    for (String name :
-        List.of(
-            "TEMPORAL_ADDRESS",
-            "TEMPORAL_NAMESPACE",
-            "DATABASE_URL",
-            "DATABASE_USERNAME",
-            "DATABASE_PASSWORD",
-            "S3_ENDPOINT",
-            "S3_BUCKET",
-            "S3_ACCESS_KEY",
-            "S3_SECRET_KEY",
-            "S3_PATH_STYLE",
-            "S3_REGION",
-            "WEBHOOK_SIGNING_SECRET")) {
-      e.put(name, Optional.ofNullable(env.getProperty(name)).orElse(""));
-    }
-    e.put("WORKER_TASK_QUEUES", TaskQueues.BUILDS + "," + TaskQueues.CPU);
-    e.put("WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT", "0s"); // as the platform's (test server)
-    e.put("PORT", "0");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    Process p = pb.start();
-    workers.add(p);
-    return p;
   }
 
   private static boolean isDescendantOf(ProcessHandle p, long ancestor) {

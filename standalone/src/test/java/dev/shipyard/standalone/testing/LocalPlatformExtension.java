@@ -103,11 +103,23 @@ public class LocalPlatformExtension implements BeforeAllCallback, ParameterResol
    */
   public static LocalPlatform startIsolated(Path dataDir, Map<String, Object> workerOverrides)
       throws Exception {
+    return startIsolated(dataDir, workerOverrides, Map.of());
+  }
+
+  /**
+   * Starts a platform of its own on free ports with {@code workerOverrides} on the worker's and
+   * {@code apiOverrides} on the API's properties (e.g. {@code OUTBOUND_ALLOWED} for a test server).
+   */
+  public static LocalPlatform startIsolated(
+      Path dataDir, Map<String, Object> workerOverrides, Map<String, Object> apiOverrides)
+      throws Exception {
     Map<String, Object> worker = new java.util.LinkedHashMap<>(WORKER_PROPERTIES);
     worker.putAll(workerOverrides);
+    Map<String, Object> api = apiProperties();
+    api.putAll(apiOverrides);
     return new LocalPlatform(
             LocalPlatform.Settings.ephemeral(dataDir)
-                .withApiProperties(apiProperties())
+                .withApiProperties(api)
                 .withWorkerProperties(worker))
         .start();
   }

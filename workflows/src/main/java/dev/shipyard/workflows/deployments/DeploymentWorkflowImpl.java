@@ -76,6 +76,20 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
    */
   private final DeploymentRolloutActivities rollouts;
 
+  /**
+   * Version 1: a rollout watch that a newer change supersedes is abandoned, not cancelled: the loop
+   * stops waiting for it at once and sends no cancel request; the attempt ends by itself (the newer
+   * rollout complete, the Deployment gone, or its deadline) and its result is dropped. The run
+   * continues as new only once its abandoned watches have ended. Found with the 500 updates test: a
+   * scale arriving while the previous scale's watch completed cancelled that activity in the same
+   * workflow task, and Temporal's Java test server (the local platform's) dropped that task's
+   * completion half-applied and never answered an update of the run again.
+   */
+  static final String WATCH_ABANDONED = "deployment-watch-abandoned-not-cancelled";
+
+  /** Watches started by this run (version 1) not known to be over. */
+  private final List<Promise<RolloutResult>> watches = new ArrayList<>();
+
   private final WorkflowLock clusterLock = Workflow.newWorkflowLock();
 
   private final DeploymentInput input;
@@ -214,6 +228,11 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
         watch(rollout);
       } else if (continueAsNewDue()) {
         awaitDeliveries();
+        // Abandoned watches end first (no activity of this run may complete while it closes).
+        Workflow.await(() -> watchesOver() || rollout != null || deleteRequested);
+        if (!watchesOver()) {
+          continue;
+        }
         Workflow.await(Workflow::isEveryHandlerFinished);
         // Continue as new only after a quiet second: Temporal's Java test server (the local
         // platform's) loses an update that reaches a run while it continues as new, or leaves that
@@ -228,7 +247,8 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
         if (rollout == null
             && !deleteRequested
             && phase != DeploymentPhase.DELETED
-            && deliveries.stream().allMatch(Promise::isCompleted)) {
+            && deliveries.stream().allMatch(Promise::isCompleted)
+            && watchesOver()) {
           Workflow.continueAsNew(nextRun());
         }
       } else {
@@ -266,6 +286,12 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     } finally {
       clusterLock.unlock();
     }
+  }
+
+  /** Whether every watch this run started has ended (abandoned ones included). */
+  private boolean watchesOver() {
+    watches.removeIf(Promise::isCompleted);
+    return watches.isEmpty();
   }
 
   private boolean continueAsNewDue() {
@@ -306,6 +332,30 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
 
   private void watch(Rollout watched) {
     RolloutResult[] result = new RolloutResult[1];
+    if (Workflow.getVersion(WATCH_ABANDONED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      Promise<RolloutResult> watching =
+          Async.function(
+              rollouts::awaitRollout,
+              new RolloutRequest(
+                  target,
+                  watched.generation(),
+                  watched.replicas(),
+                  settings.progressDeadlineSeconds()));
+      watches.add(watching);
+      Workflow.await(() -> watching.isCompleted() || rollout != watched);
+      if (!watching.isCompleted()) {
+        return; // superseded: abandoned, awaited before the run continues as new
+      }
+      watches.remove(watching);
+      try {
+        result[0] = watching.get();
+      } catch (ActivityFailure e) {
+        result[0] =
+            new RolloutResult(false, failureType(e, "RolloutWatchFailed"), message(e), null, null);
+      }
+      settle(watched, result[0]);
+      return;
+    }
     watchScope =
         Workflow.newCancellationScope(
             () ->
@@ -329,20 +379,25 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     } finally {
       watchScope = null;
     }
+    settle(watched, result[0]);
+  }
+
+  /** A watch's end: the rollout's outcome, or only the release's when a newer change came. */
+  private void settle(Rollout watched, RolloutResult ended) {
     clusterLock.lock();
     try {
       if (rollout != watched) {
-        settleSuperseded(watched.release(), result[0]);
+        settleSuperseded(watched.release(), ended);
         return;
       }
       rollout = null;
       if (deleteRequested) {
         return;
       }
-      if (result[0].complete()) {
-        rolledOut(watched, result[0]);
+      if (ended.complete()) {
+        rolledOut(watched, ended);
       } else {
-        rolloutFailed(watched, result[0]);
+        rolloutFailed(watched, ended);
       }
     } finally {
       clusterLock.unlock();

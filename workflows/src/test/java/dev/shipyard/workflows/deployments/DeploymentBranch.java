@@ -69,7 +69,7 @@ enum DeploymentBranch {
           "the repair recorded");
     }
   },
-  /** A delete while a rollout is watched: the watch is cancelled. */
+  /** A delete while a rollout is watched: the watch is abandoned (no longer awaited). */
   DELETED_WHILE_UPDATING {
     @Override
     void drive(DeploymentHarness h, DeploymentWorkflow w, DeploymentInput input)

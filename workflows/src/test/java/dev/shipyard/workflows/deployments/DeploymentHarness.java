@@ -114,7 +114,7 @@ final class DeploymentHarness {
                   try {
                     Activity.getExecutionContext().heartbeat("watching");
                   } catch (ActivityCompletionException e) {
-                    throw e; // cancelled: a newer change or a delete superseded this watch
+                    throw e; // the run is closed (a delete), or a cancel of a run before v1
                   }
                   LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 }
@@ -288,12 +288,64 @@ final class DeploymentHarness {
           throw new AssertionError("update " + name + " failed", e);
         }
         System.out.println("update " + name + " sent again after " + e);
+        System.out.println(tail(workflowId, 16));
         awaitIdle(workflowId);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
     }
+  }
+
+  /**
+   * The last {@code n} events of the current run, one line each (type, and for activities their
+   * type or scheduled event): what a lost update leaves behind.
+   */
+  String tail(String workflowId, int n) {
+    List<HistoryEvent> events = client().fetchHistory(workflowId).getEvents();
+    StringBuilder b = new StringBuilder("last events of " + workflowId + ":");
+    for (HistoryEvent e : events.subList(Math.max(0, events.size() - n), events.size())) {
+      b.append("\n  ").append(e.getEventId()).append(' ').append(e.getEventType());
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        b.append(' ')
+            .append(e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      } else if (e.hasActivityTaskCompletedEventAttributes()) {
+        b.append(" of ").append(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+      } else if (e.hasActivityTaskCancelRequestedEventAttributes()) {
+        b.append(" of ")
+            .append(e.getActivityTaskCancelRequestedEventAttributes().getScheduledEventId());
+      } else if (e.hasWorkflowExecutionUpdateAcceptedEventAttributes()) {
+        b.append(' ')
+            .append(
+                e.getWorkflowExecutionUpdateAcceptedEventAttributes()
+                    .getAcceptedRequest()
+                    .getInput()
+                    .getName());
+      }
+    }
+    DescribeWorkflowExecutionResponse described =
+        client()
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeWorkflowExecution(
+                DescribeWorkflowExecutionRequest.newBuilder()
+                    .setNamespace(client().getOptions().getNamespace())
+                    .setExecution(
+                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                            .setWorkflowId(workflowId))
+                    .build());
+    b.append("\n  pending workflow task: ").append(described.getPendingWorkflowTask());
+    described
+        .getPendingActivitiesList()
+        .forEach(
+            a ->
+                b.append("\n  pending activity ")
+                    .append(a.getActivityType().getName())
+                    .append(' ')
+                    .append(a.getState())
+                    .append(" attempt ")
+                    .append(a.getAttempt()));
+    return b.toString();
   }
 
   /** Waits until the newest run is idle: no workflow task and no activity pending. */

@@ -331,7 +331,8 @@ class DeploymentWorkflowTest {
     assertThat(deleted.phase()).isEqualTo(DeploymentPhase.DELETED);
     assertThat(workflow.state().phase()).isEqualTo(DeploymentPhase.DELETED);
 
-    // the held watch was cancelled by the delete: the release never became running
+    // the held watch was abandoned by the delete (it ends when the closed run refuses its
+    // heartbeat): the release never became running
     WorkflowStub.fromTyped(workflow).getResult(Void.class);
     // (the watch's call is counted when the mock runs, which may be after the projection)
     List<String> calls =
@@ -493,9 +494,12 @@ class DeploymentWorkflowTest {
 
   @Test
   @Disabled(
-      "Flaky on Temporal's Java test server, the only one here: about every other fresh-clone run"
-          + " an update during the 500 is never answered (its workflow task stays started:"
-          + " sdk-java#2606/#3088-like). Passes on other runs; open in issue 11, README: Deployments")
+      "Fails on Temporal's Java test server for a second reason: the lost update (a watch"
+          + " cancelled after it completed) is fixed and has not recurred, but in 3 of 3 runs of"
+          + " this code the FIRST run's history ends WORKFLOW_TASK_STARTED after the quiet-second"
+          + " timer fired, though the new run exists and holds all 501 releases (its"
+          + " continue-as-new task half-applied by the server). Open in issue 11, README:"
+          + " Deployments")
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void fiveHundredUpdatesContinueAsNewAndKeepTheirHistory(TestWorkflowEnvironment env) {
     DeploymentHarness h = harness(env);
@@ -529,7 +533,13 @@ class DeploymentWorkflowTest {
             .get(0)
             .getWorkflowExecutionStartedEventAttributes()
             .getFirstExecutionRunId();
-    assertThat(h.client().fetchHistory(id, firstRun).getLastEvent().getEventType())
+    List<HistoryEvent> first = h.client().fetchHistory(id, firstRun).getEvents();
+    assertThat(first.get(first.size() - 1).getEventType())
+        .as(
+            "the first run's end: %s",
+            first.subList(Math.max(0, first.size() - 12), first.size()).stream()
+                .map(e -> e.getEventId() + " " + e.getEventType())
+                .toList())
         .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
     assertThat(h.client().fetchHistory(id).getEvents().size()).isLessThan(2_000 + 200);
     List<Long> sequences =

@@ -1,9 +1,10 @@
-package dev.shipyard.activities.deployments;
+package dev.shipyard.cluster;
 
 /**
  * The parts of an image reference that deployments need: the registry host its pull credentials are
  * for (Docker Hub, {@code docker.io}, when the first path component is not a host), and the digest
  * when it is pinned ({@code repo@sha256:...}). The API validates references; this only splits them.
+ * Shared by the worker (pull secrets, digests) and the API (asking the registry at create).
  *
  * @param registry the registry host ({@code docker.io}, {@code ghcr.io}, {@code 127.0.0.1:5000})
  * @param repository the repository without registry, tag or digest
