@@ -30,7 +30,11 @@ class CorsConfig {
             "X-RateLimit-Remaining",
             "X-RateLimit-Reset",
             "Retry-After",
-            "Location"));
+            "Location",
+            "Content-Disposition",
+            "X-Capsule-Manifest-Sha256",
+            "X-Capsule-Version",
+            "X-Capsule-Version-Number"));
     cors.setMaxAge(3600L);
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
     source.registerCorsConfiguration("/**", cors);
