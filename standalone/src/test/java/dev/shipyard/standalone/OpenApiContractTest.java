@@ -33,8 +33,8 @@ import reactor.core.publisher.Mono;
 class OpenApiContractTest {
 
   /**
-   * The documented non-JSON success bodies: a deployment's logs followed as SSE, and capsule
-   * archives (binary).
+   * The documented non-JSON success bodies: a deployment's logs followed as SSE, capsule archives
+   * (binary), and a signing key as PEM.
    */
   private static final java.util.Set<String> STREAMS =
       java.util.Set.of(
@@ -43,7 +43,8 @@ class OpenApiContractTest {
           "GET /capsule/{capsuleId}/stream 200 application/zip",
           "POST /api/v2/capsules/{capsuleId}/export 200 application/gzip",
           "POST /api/v2/capsules/{capsuleId}/export 200 application/zip",
-          "GET /capsule/{capsuleId}/export/{format} 200 application/zip");
+          "GET /capsule/{capsuleId}/export/{format} 200 application/zip",
+          "GET /capsules/signing-keys/{keyId} 200 application/x-pem-file");
 
   /** Archives are described as binary strings. */
   private static final java.util.Set<String> BINARY =
@@ -219,8 +220,11 @@ class OpenApiContractTest {
             if (content.path("application/json").path("examples").isEmpty()) {
               problems.add(where + " " + r.getKey() + " has no example");
             }
-          } else if (!binaryOnly && !schema.has("$ref") && !schema.path("items").has("$ref")) {
-            // Every success body is a named schema (a record).
+          } else if (!binaryOnly
+              && !schema.has("$ref")
+              && !schema.path("items").has("$ref")
+              && !schema.path("additionalProperties").has("$ref")) {
+            // Every success body is a named schema (a record), a list or a map of one.
             problems.add(where + " " + r.getKey() + " has no typed schema: " + schema);
           }
         }
