@@ -11,6 +11,8 @@ public enum BatchExportFailure {
    * The version's manifest or one of its files is gone from object storage: retrying cannot help.
    */
   VERSION_FILES_MISSING(false),
+  /** A path of the version cannot be archived (absolute, {@code ..}, ...): retrying cannot help. */
+  UNARCHIVABLE_PATHS(false),
   /** Anything else (storage or database hiccup, a lost worker): retried within the profile. */
   EXPORT_FAILED(true);
 

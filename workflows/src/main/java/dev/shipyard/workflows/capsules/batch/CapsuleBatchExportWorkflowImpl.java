@@ -10,6 +10,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
@@ -57,8 +58,13 @@ public class CapsuleBatchExportWorkflowImpl implements CapsuleBatchExportWorkflo
           "Exporting " + request.items().size() + " capsule(s) as " + request.format(),
           null);
       List<Promise<ExportItemResult>> pending = new ArrayList<>();
+      CancellationScope scope = CancellationScope.current();
       for (BatchExportItem item : request.items()) {
-        Workflow.await(() -> running < request.parallelism());
+        // Workflow.await is not interrupted by a cancel: the condition watches for it
+        Workflow.await(() -> running < request.parallelism() || scope.isCancelRequested());
+        if (scope.isCancelRequested()) {
+          throw new CanceledFailure("cancelled on request");
+        }
         running++;
         pending.add(
             Async.function(exports::exportCapsule, request.item(item))

@@ -2,7 +2,6 @@ package dev.shipyard.workflows.capsules.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.when;
 
 import dev.shipyard.workflows.platform.ProjectionActivities;
@@ -20,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The batch export workflow on Temporal's test server with every activity a Mockito mock on its
@@ -126,25 +126,32 @@ final class BatchHarness implements AutoCloseable {
                     release.await();
                     return ok(invocation.getArgument(0));
                   });
-      case PARTIAL_FAILURE -> {
-        when(exports().exportCapsule(any()))
-            .thenAnswer(invocation -> ok(invocation.getArgument(0)));
-        when(exports().exportCapsule(argThat(r -> r != null && r.capsuleId().equals("cap-b"))))
-            .thenReturn(ExportItemResult.notFound("cap-b"));
-        when(exports().exportCapsule(argThat(r -> r != null && r.capsuleId().equals("cap-d"))))
-            .thenThrow(
-                ApplicationFailure.newNonRetryableFailure(
-                    "Missing manifest manifests/sha256/x.json",
-                    BatchExportFailure.VERSION_FILES_MISSING.name()));
-      }
+      case PARTIAL_FAILURE ->
+          when(exports().exportCapsule(any()))
+              .thenAnswer(
+                  invocation -> {
+                    ExportItemRequest r = invocation.getArgument(0);
+                    return switch (r.capsuleId()) {
+                      case "cap-b" -> ExportItemResult.notFound("cap-b");
+                      case "cap-d" ->
+                          throw ApplicationFailure.newNonRetryableFailure(
+                              "Missing manifest manifests/sha256/x.json",
+                              BatchExportFailure.VERSION_FILES_MISSING.name());
+                      default -> ok(r);
+                    };
+                  });
       case RETRIED -> {
+        AtomicInteger attempts = new AtomicInteger();
         when(exports().exportCapsule(any()))
-            .thenAnswer(invocation -> ok(invocation.getArgument(0)));
-        when(exports().exportCapsule(argThat(r -> r != null && r.capsuleId().equals("cap-c"))))
-            .thenThrow(
-                ApplicationFailure.newFailure(
-                    "S3 answered 503", BatchExportFailure.EXPORT_FAILED.name()))
-            .thenAnswer(invocation -> ok(invocation.getArgument(0)));
+            .thenAnswer(
+                invocation -> {
+                  ExportItemRequest r = invocation.getArgument(0);
+                  if (r.capsuleId().equals("cap-c") && attempts.incrementAndGet() == 1) {
+                    throw ApplicationFailure.newFailure(
+                        "S3 answered 503", BatchExportFailure.EXPORT_FAILED.name());
+                  }
+                  return ok(r);
+                });
       }
     }
     WorkflowClient.start(workflow::export, request);
@@ -173,7 +180,14 @@ final class BatchHarness implements AutoCloseable {
     }
     try {
       return new Outcome(
-          request.workflowId(), untyped.getResult(BatchExportResult.class), null, scheduledAtOnce);
+          request.workflowId(),
+          untyped.getResult(120, TimeUnit.SECONDS, BatchExportResult.class),
+          null,
+          scheduledAtOnce);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(
+          "The workflow did not end; its history: "
+              + env.getWorkflowClient().fetchHistory(request.workflowId()).toJson(true));
     } catch (WorkflowException e) {
       return new Outcome(request.workflowId(), null, e, scheduledAtOnce);
     }
