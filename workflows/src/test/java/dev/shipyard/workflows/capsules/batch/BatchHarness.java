@@ -35,9 +35,7 @@ final class BatchHarness implements AutoCloseable {
     /** One capsule missing (a failed item from the step), one step failing for good. */
     PARTIAL_FAILURE,
     /** One step fails once (retryable) and passes on its second attempt. */
-    RETRIED,
-    /** Cancelled while the steps run. */
-    CANCELLED;
+    RETRIED;
 
     String fileName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-') + ".json";
@@ -118,7 +116,7 @@ final class BatchHarness implements AutoCloseable {
                     .setStaticSummary("Batch export of 5 capsules for alice")
                     .build());
     switch (branch) {
-      case ALL_OK, CANCELLED ->
+      case ALL_OK ->
           when(exports().exportCapsule(any()))
               .thenAnswer(
                   invocation -> {
@@ -157,7 +155,7 @@ final class BatchHarness implements AutoCloseable {
     WorkflowClient.start(workflow::export, request);
     WorkflowStub untyped = WorkflowStub.fromTyped(workflow);
     long scheduledAtOnce = -1;
-    if (branch == Branch.ALL_OK || branch == Branch.CANCELLED) {
+    if (branch == Branch.ALL_OK) {
       assertThat(entered.tryAcquire(PARALLELISM, 30, TimeUnit.SECONDS))
           .as("the first steps started")
           .isTrue();
@@ -173,9 +171,6 @@ final class BatchHarness implements AutoCloseable {
                           .getName()
                           .equals("CapsuleBatchExportExportCapsule"))
               .count();
-      if (branch == Branch.CANCELLED) {
-        untyped.cancel();
-      }
       release.countDown();
     }
     try {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.atLeast;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
@@ -136,21 +135,6 @@ class CapsuleBatchExportWorkflowTest {
           .exportCapsule(argThat(r -> r != null && r.capsuleId().equals("cap-c")));
       verify(harness.exports(), times(1))
           .exportCapsule(argThat(r -> r != null && r.capsuleId().equals("cap-a")));
-    }
-  }
-
-  @Test
-  void aCancelIsRecordedCancelledAndNothingIsRecordedAsItems(TestWorkflowEnvironment env)
-      throws Exception {
-    try (BatchHarness harness = new BatchHarness(env)) {
-      BatchHarness.Outcome outcome = harness.drive(BatchHarness.Branch.CANCELLED);
-
-      assertThat(outcome.failure()).isNotNull();
-      List<RunProjection> runs = projections(harness, 2);
-      RunProjection last = runs.get(runs.size() - 1);
-      assertThat(last.status()).isEqualTo(RunStatus.CANCELLED);
-      assertThat(last.error()).isEqualTo("cancelled on request");
-      verify(harness.records(), never()).recordResults(any());
     }
   }
 }
