@@ -222,18 +222,29 @@ public class BuildProjectActivitiesImpl implements BuildProjectActivities {
         VersionKey.parse((String) row.get("version_key")).orElse(VersionKey.capsule(capsuleId, 1));
     VersionKey version = previous.next();
     writeVersion(version, capsuleId, set, merged);
-    jdbc.update(
-        "UPDATE capsules SET manifest_key = ?, version_key = ?, plan = CAST(? AS jsonb),"
-            + " file_count = ?, total_size_bytes = ?, preview = CAST(? AS jsonb),"
-            + " updated_at = now() WHERE id = ? AND version_key IS NOT DISTINCT FROM ?",
-        set.manifestKey(),
-        version.key(),
-        toJson(merged),
-        set.fileCount(),
-        set.totalBytes(),
-        toJson(Preview.of(new ArrayList<>(result.keySet()))),
-        capsuleId,
-        row.get("version_key"));
+    int moved =
+        jdbc.update(
+            "UPDATE capsules SET manifest_key = ?, version_key = ?, plan = CAST(? AS jsonb),"
+                + " file_count = ?, total_size_bytes = ?, preview = CAST(? AS jsonb),"
+                + " updated_at = now() WHERE id = ? AND version_key IS NOT DISTINCT FROM ?",
+            set.manifestKey(),
+            version.key(),
+            toJson(merged),
+            set.fileCount(),
+            set.totalBytes(),
+            toJson(Preview.of(new ArrayList<>(result.keySet()))),
+            capsuleId,
+            row.get("version_key"));
+    if (moved == 1) {
+      // The same history as the API's versions: a version on main, parent main's head.
+      CapsuleVersionRows.appendOnMain(
+          jdbc,
+          capsuleId,
+          version.key(),
+          set,
+          "build " + request.taskId(),
+          "Build " + request.taskId() + ": " + request.goal());
+    }
     changed.sort(String::compareTo);
     return record(
         request,

@@ -38,7 +38,7 @@ public class CapsuleEventActivitiesImpl implements CapsuleEventActivities {
     jdbc.update(
         "INSERT INTO capsule_events (id, capsule_id, event, payload, webhook_url)"
             + " VALUES (?, ?, 'capsule.created', CAST(? AS jsonb), ?)"
-            + " ON CONFLICT (capsule_id, event) DO NOTHING",
+            + " ON CONFLICT DO NOTHING",
         UUID.nameUUIDFromBytes(
             ("capsule.created:" + request.capsuleId()).getBytes(StandardCharsets.UTF_8)),
         request.capsuleId(),

@@ -9,11 +9,12 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.logging.AccessLog;
 
 /**
- * The WebSockets take a token in the query string ({@code ?token=}); Reactor Netty's access log
- * (off unless {@code -Dreactor.netty.http.server.accessLogEnabled=true}) would print it with the
- * URI. When it is on, this writes the same line as the default format with the value of every
- * {@code token} parameter replaced by {@code ***}. No other log line of the API prints a query
- * string.
+ * The WebSockets take a token in the query string ({@code ?token=}), and capsule signing may take
+ * an HMAC key there ({@code ?private_key=}, capsules-api.md §11); Reactor Netty's access log (off
+ * unless {@code -Dreactor.netty.http.server.accessLogEnabled=true}) would print it with the URI.
+ * When it is on, this writes the same line as the default format with the value of every {@code
+ * token} and {@code private_key} parameter replaced by {@code ***}. No other log line of the API
+ * prints a query string.
  */
 @Component
 class TokenMaskingAccessLog implements NettyServerCustomizer {
@@ -21,7 +22,7 @@ class TokenMaskingAccessLog implements NettyServerCustomizer {
   static final String ENABLED = "reactor.netty.http.server.accessLogEnabled";
 
   private static final Pattern TOKEN =
-      Pattern.compile("([?&]token=)[^&#]*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("([?&](?:token|private_key)=)[^&#]*", Pattern.CASE_INSENSITIVE);
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US);
   private static final String FORMAT = "{} - {} [{}] \"{} {} {}\" {} {} {} ms";
@@ -49,7 +50,10 @@ class TokenMaskingAccessLog implements NettyServerCustomizer {
                 args.duration()));
   }
 
-  /** {@code uri} with the value of every {@code token} query parameter replaced by {@code ***}. */
+  /**
+   * {@code uri} with the value of every {@code token} and {@code private_key} query parameter
+   * replaced by {@code ***}.
+   */
   static String mask(String uri) {
     return uri == null ? "-" : TOKEN.matcher(uri).replaceAll("$1***");
   }

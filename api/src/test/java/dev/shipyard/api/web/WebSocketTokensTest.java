@@ -48,5 +48,7 @@ class WebSocketTokensTest {
     assertThat(TokenMaskingAccessLog.mask("/api/ws/build/x?after=2&TOKEN=abc"))
         .isEqualTo("/api/ws/build/x?after=2&TOKEN=***");
     assertThat(TokenMaskingAccessLog.mask("/api/build/x?mytoken=keep")).contains("keep");
+    assertThat(TokenMaskingAccessLog.mask("/capsule/c/sign?private_key=s3cret&version_id=v"))
+        .isEqualTo("/capsule/c/sign?private_key=***&version_id=v");
   }
 }

@@ -207,6 +207,24 @@ class BuildsApiTest {
         .isEqualTo("capsules/" + capsuleId + "/versions/v2.json");
     assertThat((List<String>) again.get("generated_files")).anyMatch(f -> f.contains("customer"));
     assertThat((Integer) again.get("tests_passed")).isGreaterThan(passed);
+    // The build's version is in the capsule's one history: on main, after version 1.
+    Map<String, Object> history =
+        Json.call(
+            api,
+            HttpMethod.GET,
+            "/capsule/" + capsuleId + "/history",
+            owner.accessToken(),
+            null,
+            200);
+    assertThat(history).containsEntry("total_versions", 2);
+    List<Map<String, Object>> versions = (List<Map<String, Object>>) history.get("versions");
+    assertThat(versions.get(1))
+        .containsEntry("version_number", 1)
+        .containsEntry("author", "system");
+    assertThat(versions.get(0))
+        .containsEntry("version_number", 2)
+        .containsEntry("author", "build " + secondId)
+        .containsEntry("parent_version", versions.get(1).get("version_id"));
   }
 
   @Test

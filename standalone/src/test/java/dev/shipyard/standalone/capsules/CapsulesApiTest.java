@@ -102,6 +102,25 @@ class CapsulesApiTest {
                 dockerfile.getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(dockerDigest);
 
+    // Version 1 of the generated capsule: the head of main, its manifest the stored one.
+    Map<String, Object> versions =
+        Json.call(
+            api,
+            HttpMethod.GET,
+            "/capsule/" + capsuleId + "/history",
+            owner.accessToken(),
+            null,
+            200);
+    assertThat(versions).containsEntry("branch", "main").containsEntry("total_versions", 1);
+    assertThat(((List<Map<String, Object>>) versions.get("versions")).get(0))
+        .containsEntry("version_number", 1)
+        .containsEntry("author", "system")
+        .containsEntry("message", "Initial version")
+        .containsEntry("parent_version", null)
+        .containsEntry(
+            "manifest_digest",
+            manifestKey.substring("manifests/sha256/".length(), manifestKey.length() - 5));
+
     // Listing: the owner sees it; another user sees neither the list entry nor the capsule.
     Map<String, Object> mine =
         Json.call(api, HttpMethod.GET, "/capsules?limit=50", owner.accessToken(), null, 200);

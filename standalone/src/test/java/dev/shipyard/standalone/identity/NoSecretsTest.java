@@ -3,12 +3,7 @@ package dev.shipyard.standalone.identity;
 import static dev.shipyard.standalone.testing.Accounts.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.shipyard.standalone.LocalPlatform;
@@ -16,6 +11,7 @@ import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
+import dev.shipyard.standalone.testing.LogCapture;
 import dev.shipyard.standalone.testing.WsClient;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
@@ -30,7 +26,6 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -43,25 +38,13 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @ExtendWith(LocalPlatformExtension.class)
 class NoSecretsTest {
 
-  private static final List<String> DEBUG_LOGGERS =
-      List.of(
-          "dev.shipyard",
-          "org.springframework.security",
-          "org.springframework.web",
-          "org.springframework.http",
-          "org.springframework.core.codec",
-          "org.springframework.r2dbc",
-          "org.springframework.mail",
-          "io.r2dbc.postgresql",
-          "reactor.netty.http.server");
-
   @Test
   void aFullFlowLeavesNoSecretInLogsOrAudit(
       LocalPlatform platform, WebTestClient api, GreenMail mail) throws Exception {
     List<String> secrets = new ArrayList<>(List.of(PASSWORD, LocalPlatformExtension.JWT_SECRET));
     List<ILoggingEvent> events;
     Account account;
-    try (Capture capture = new Capture()) {
+    try (LogCapture capture = new LogCapture(LogCapture.PLATFORM_LOGGERS)) {
       account = Accounts.register(api, "secret");
       secrets.addAll(List.of(account.accessToken(), account.refreshToken()));
       Json.post(
@@ -150,7 +133,7 @@ class NoSecretsTest {
     }
 
     List<String> lines =
-        events.stream().filter(NoSecretsTest::fromShipyard).map(NoSecretsTest::render).toList();
+        events.stream().filter(NoSecretsTest::fromShipyard).map(LogCapture::render).toList();
     assertThat(lines).as("the capture saw the flow").anyMatch(l -> l.contains("/v1/auth/register"));
     for (String secret : secrets) {
       assertThat(lines).as("log lines containing a secret").noneMatch(l -> l.contains(secret));
@@ -225,42 +208,5 @@ class NoSecretsTest {
         event.getThreadName().startsWith("reactor-http-")
             && event.getLoggerName().startsWith("org.springframework.http.codec");
     return !testClientCodec && !event.getLoggerName().startsWith("com.icegreen");
-  }
-
-  private static String render(ILoggingEvent event) {
-    String text = event.getLoggerName() + " " + event.getFormattedMessage();
-    if (event.getThrowableProxy() != null) {
-      text += " " + ThrowableProxyUtil.asString(event.getThrowableProxy());
-    }
-    return text;
-  }
-
-  /** Everything logged while open, with the platform's main loggers at DEBUG. */
-  private static final class Capture implements AutoCloseable {
-    private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private final Map<String, Level> previous = new LinkedHashMap<>();
-
-    Capture() {
-      appender.setContext(context);
-      appender.start();
-      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-      for (String name : DEBUG_LOGGERS) {
-        Logger logger = context.getLogger(name);
-        previous.put(name, logger.getLevel());
-        logger.setLevel(Level.DEBUG);
-      }
-    }
-
-    List<ILoggingEvent> events() {
-      return new ArrayList<>(appender.list);
-    }
-
-    @Override
-    public void close() {
-      previous.forEach((name, level) -> context.getLogger(name).setLevel(level));
-      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
-      appender.stop();
-    }
   }
 }

@@ -5,11 +5,14 @@ import dev.shipyard.api.capsules.versions.CapsuleVersions;
 import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.security.Caller;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -35,11 +38,20 @@ class CapsuleExportController {
 
   @GetMapping("/capsule/{capsuleId}/export/{format}")
   @PreAuthorize("hasAuthority('capsule:read')")
-  @DocumentedErrors({HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT})
+  @DocumentedErrors({
+    HttpStatus.BAD_REQUEST,
+    HttpStatus.NOT_FOUND,
+    HttpStatus.CONFLICT,
+    HttpStatus.UNPROCESSABLE_ENTITY
+  })
   @ApiResponse(
       responseCode = "200",
       description =
-          "zip: the archive (application/zip); helm, terraform, docker: a JSON document of files")
+          "zip: the archive (application/zip); helm, terraform, docker: a JSON document of files",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON_VALUE,
+              schema = @Schema(implementation = CapsuleExport.class)))
   public Mono<ResponseEntity<Object>> export(
       @AuthenticationPrincipal Caller caller,
       @PathVariable String capsuleId,

@@ -104,6 +104,53 @@ public class CapsuleVersions {
             });
   }
 
+  /**
+   * The versions of {@code branch} newest first, following parents from its head (so a branch's
+   * history includes the versions it was made from), at most {@code limit}, each with its tags; and
+   * how many there are in all. Empty when there is no such branch.
+   */
+  Mono<BranchHistory> history(String capsuleId, String branch, int limit) {
+    String chain =
+        "WITH RECURSIVE chain AS ("
+            + " SELECT v.id, v.parent_id, 0 AS depth FROM capsule_branches b"
+            + " JOIN capsule_versions v ON v.id = b.head_version_id"
+            + " WHERE b.capsule_id = :capsule AND b.name = :branch"
+            + " UNION ALL SELECT p.id, p.parent_id, chain.depth + 1 FROM chain"
+            + " JOIN capsule_versions p ON p.id = chain.parent_id)";
+    Mono<Long> total =
+        db.sql(chain + " SELECT count(*) AS n FROM chain")
+            .bind("capsule", capsuleId)
+            .bind("branch", branch)
+            .map(row -> row.get("n", Long.class))
+            .one();
+    Mono<java.util.List<Tagged>> page =
+        db.sql(
+                chain
+                    + " SELECT v."
+                    + COLUMNS.replace(", ", ", v.")
+                    + ", ARRAY(SELECT t.name FROM capsule_tags t WHERE t.version_id = v.id"
+                    + " ORDER BY t.created_at, t.name) AS tags"
+                    + " FROM chain JOIN capsule_versions v ON v.id = chain.id"
+                    + " ORDER BY chain.depth LIMIT :limit")
+            .bind("capsule", capsuleId)
+            .bind("branch", branch)
+            .bind("limit", limit)
+            .map(
+                row ->
+                    new Tagged(map(row), java.util.Arrays.asList(row.get("tags", String[].class))))
+            .all()
+            .collectList();
+    return total
+        .filter(n -> n > 0)
+        .flatMap(n -> page.map(versions -> new BranchHistory(n, versions)));
+  }
+
+  /** A version with its tags. */
+  record Tagged(CapsuleVersion version, java.util.List<String> tags) {}
+
+  /** A page of a branch's history and the number of versions on it. */
+  record BranchHistory(long total, java.util.List<Tagged> versions) {}
+
   static CapsuleVersion map(Readable row) {
     return new CapsuleVersion(
         row.get("id", String.class),
