@@ -265,6 +265,10 @@ public final class LocalPlatform implements AutoCloseable {
     // Actuator (Prometheus) on its own port, never on the public one.
     apiProps.put("MANAGEMENT_PORT", port(settings.managementPort()));
     apiProps.put("JWT_SECRET", jwtSecret(data));
+    // The HMAC key of signed capsule download links: the environment's, else generated once.
+    apiProps.put(
+        "CAPSULE_DOWNLOAD_LINK_KEY",
+        localSecret(data, "CAPSULE_DOWNLOAD_LINK_KEY", "download-link-key"));
     apiProps.putAll(settings.apiProperties());
     apiProperties = Map.copyOf(apiProps);
     api = run(ApiApplication.class, ApiApplication.CONFIG_NAME, apiProps);

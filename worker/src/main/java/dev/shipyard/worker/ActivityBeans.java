@@ -13,6 +13,8 @@ import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
+import dev.shipyard.activities.capsules.batch.CapsuleBatchExportActivitiesImpl;
+import dev.shipyard.activities.capsules.batch.JdbcCapsuleBatchRecordActivities;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
@@ -136,6 +138,18 @@ class ActivityBeans {
       log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
     }
     return new CapsuleEventActivitiesImpl(jdbc, webhooks);
+  }
+
+  /** Batch exports: each capsule's archive streamed into object storage. */
+  @Bean
+  CapsuleBatchExportActivitiesImpl capsuleBatchExportActivities(
+      BlobStore blobs, JdbcTemplate jdbc) {
+    return new CapsuleBatchExportActivitiesImpl(blobs, jdbc);
+  }
+
+  @Bean
+  JdbcCapsuleBatchRecordActivities capsuleBatchRecordActivities(JdbcTemplate jdbc) {
+    return new JdbcCapsuleBatchRecordActivities(jdbc);
   }
 
   @Bean

@@ -11,6 +11,9 @@ import dev.shipyard.workflows.capsules.CapsuleEventActivities;
 import dev.shipyard.workflows.capsules.CapsuleGenerationWorkflowImpl;
 import dev.shipyard.workflows.capsules.CapsuleStorageActivities;
 import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
+import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportActivities;
+import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportWorkflowImpl;
+import dev.shipyard.workflows.capsules.batch.CapsuleBatchRecordActivities;
 import dev.shipyard.workflows.deployments.DeploymentClusterActivities;
 import dev.shipyard.workflows.deployments.DeploymentEventActivities;
 import dev.shipyard.workflows.deployments.DeploymentRecordActivities;
@@ -58,7 +61,8 @@ public final class WorkerRegistry {
           new WorkflowBinding(CapsuleGenerationWorkflowImpl.class, TaskQueues.CAPSULES),
           new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS),
           new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
-          new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS));
+          new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS),
+          new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -92,7 +96,13 @@ public final class WorkerRegistry {
           new ActivityBinding(
               DeploymentRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
-              DeploymentEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY));
+              DeploymentEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
+          new ActivityBinding(
+              CapsuleBatchExportActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              CapsuleBatchRecordActivities.class,
+              TaskQueues.PLATFORM,
+              ActivityProfile.BOOKKEEPING));
 
   private WorkerRegistry() {}
 

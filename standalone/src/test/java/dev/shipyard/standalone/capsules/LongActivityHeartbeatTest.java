@@ -147,6 +147,26 @@ class LongActivityHeartbeatTest {
                     files.manifestKey(),
                     List.of("security"))));
 
+    // Batch export: one capsule's export step (this capsule has no row: a failed item, after the
+    // step's first heartbeat)
+    env.registerActivitiesImplementations(
+        new dev.shipyard.activities.capsules.batch.CapsuleBatchExportActivitiesImpl(blobs, jdbc));
+    dev.shipyard.workflows.capsules.batch.CapsuleBatchExportActivities batch =
+        stub(dev.shipyard.workflows.capsules.batch.CapsuleBatchExportActivities.class);
+    run(
+        dev.shipyard.workflows.capsules.batch.CapsuleBatchExportActivities.class,
+        "exportCapsule",
+        () ->
+            batch.exportCapsule(
+                new dev.shipyard.workflows.capsules.batch.ExportItemRequest(
+                    UUID.randomUUID().toString(),
+                    "default",
+                    request.userId(),
+                    false,
+                    "zip",
+                    request.capsuleId(),
+                    null)));
+
     // Builds: the project step (generation) and the build step (a real pytest run, whose
     // generated tests may fail on Debian's FastAPI: the step's heartbeats are what counts here).
     env.registerActivitiesImplementations(

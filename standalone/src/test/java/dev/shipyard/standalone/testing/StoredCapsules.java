@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** A capsule of {@code owner} stored as a finished generation leaves it (files in S3, rows). */
+/**
+ * A capsule of {@code owner} stored as a finished generation leaves it (files in S3, rows, version
+ * 1 on {@code main}).
+ */
 public final class StoredCapsules {
 
   private StoredCapsules() {}
@@ -40,5 +43,7 @@ public final class StoredCapsules {
         "capsule-" + id,
         owner.tenantId(),
         owner.id());
+    // version 1 on main, as the storing step writes it
+    dev.shipyard.activities.capsules.CapsuleVersionRows.writeInitial(jdbc, id, set);
   }
 }

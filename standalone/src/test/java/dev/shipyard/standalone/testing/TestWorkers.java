@@ -11,6 +11,8 @@ import dev.shipyard.activities.capsules.CapsuleEngineActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleEventActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
+import dev.shipyard.activities.capsules.batch.CapsuleBatchExportActivitiesImpl;
+import dev.shipyard.activities.capsules.batch.JdbcCapsuleBatchRecordActivities;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.deployments.DeploymentCluster;
 import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
@@ -93,6 +95,8 @@ public final class TestWorkers {
             new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
             new CapsuleStorageActivitiesImpl(blobs, jdbc),
             new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
+            new CapsuleBatchExportActivitiesImpl(blobs, jdbc),
+            new JdbcCapsuleBatchRecordActivities(jdbc),
             new JdbcProjectionActivities(jdbc),
             new TaskEventWriter(jdbc, new ObjectMapper()),
             new BuildProjectActivitiesImpl(List.of(engine), engine.name(), blobs, jdbc),
