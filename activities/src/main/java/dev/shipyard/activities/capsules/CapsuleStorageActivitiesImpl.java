@@ -73,26 +73,30 @@ public class CapsuleStorageActivitiesImpl implements CapsuleStorageActivities {
         versionKey, toJson(version).getBytes(StandardCharsets.UTF_8), "application/json");
 
     ValidationReport report = reports.load(summary.reportKey());
-    jdbc.update(
-        "UPDATE capsules SET file_count = ?, total_size_bytes = ?,"
-            + " confidence_score = ?, languages = ?, frameworks = ?, manifest_key = ?,"
-            + " version_key = ?, plan = CAST(? AS jsonb), validation = CAST(? AS jsonb),"
-            + " preview = CAST(? AS jsonb), iterations = CAST(? AS jsonb),"
-            + " refinement_iterations = ?, updated_at = now() WHERE id = ?",
-        set.fileCount(),
-        set.totalBytes(),
-        summary.score(),
-        new String[] {plan.language()},
-        new String[] {plan.framework()},
-        set.manifestKey(),
-        versionKey,
-        toJson(plan),
-        toJson(report),
-        toJson(Preview.of(paths(set))),
-        toJson(complete(iterations, summary.reportKey(), report)),
-        Math.max(0, iterations.size() - 1),
-        request.capsuleId());
-    CapsuleVersionRows.writeInitial(jdbc, request.capsuleId(), set);
+    int updated =
+        jdbc.update(
+            "UPDATE capsules SET file_count = ?, total_size_bytes = ?,"
+                + " confidence_score = ?, languages = ?, frameworks = ?, manifest_key = ?,"
+                + " version_key = ?, plan = CAST(? AS jsonb), validation = CAST(? AS jsonb),"
+                + " preview = CAST(? AS jsonb), iterations = CAST(? AS jsonb),"
+                + " refinement_iterations = ?, updated_at = now() WHERE id = ?",
+            set.fileCount(),
+            set.totalBytes(),
+            summary.score(),
+            new String[] {plan.language()},
+            new String[] {plan.framework()},
+            set.manifestKey(),
+            versionKey,
+            toJson(plan),
+            toJson(report),
+            toJson(Preview.of(paths(set))),
+            toJson(complete(iterations, summary.reportKey(), report)),
+            Math.max(0, iterations.size() - 1),
+            request.capsuleId());
+    if (updated == 1) {
+      // A capsule deleted while it was generating has no row: no version to record either.
+      CapsuleVersionRows.writeInitial(jdbc, request.capsuleId(), set);
+    }
     return versionKey;
   }
 
