@@ -32,6 +32,7 @@ final class BundledPmdClasspath {
   static final List<String> SHARED =
       List.of(
           "analysis/pmd-lib/gson.jar",
+          "analysis/pmd-lib/commons-lang3.jar",
           "analysis/pmd-lib/slf4j-api.jar",
           "analysis/pmd-lib/slf4j-simple.jar");
 
