@@ -44,6 +44,8 @@ class OpenApiContractTest {
           "POST /api/v2/capsules/{capsuleId}/export 200 application/gzip",
           "POST /api/v2/capsules/{capsuleId}/export 200 application/zip",
           "GET /capsule/{capsuleId}/export/{format} 200 application/zip",
+          "GET /capsule/{capsuleId}/download 200 application/gzip",
+          "GET /capsule/{capsuleId}/download 200 application/zip",
           "GET /capsules/signing-keys/{keyId} 200 application/x-pem-file");
 
   /** Archives are described as binary strings. */
