@@ -6,6 +6,7 @@ import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
+import dev.shipyard.standalone.testing.ActivityHistory;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.standalone.testing.SeparateWorkers;
@@ -21,7 +22,6 @@ import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,37 +183,17 @@ class BuildWorkerKilledTest {
 
     List<HistoryEvent> history =
         temporal.fetchHistory(BuildRequest.workflowId(taskId)).getHistory().getEventsList();
-    Map<Long, String> scheduled = new HashMap<>();
-    Map<Long, Integer> attempts = new HashMap<>();
-    Map<Long, Integer> completions = new HashMap<>();
-    for (HistoryEvent e : history) {
-      switch (e.getEventType()) {
-        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ->
-            scheduled.put(
-                e.getEventId(),
-                e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
-        case EVENT_TYPE_ACTIVITY_TASK_STARTED ->
-            attempts.put(
-                e.getActivityTaskStartedEventAttributes().getScheduledEventId(),
-                e.getActivityTaskStartedEventAttributes().getAttempt());
-        case EVENT_TYPE_ACTIVITY_TASK_COMPLETED ->
-            completions.merge(
-                e.getActivityTaskCompletedEventAttributes().getScheduledEventId(), 1, Integer::sum);
-        default -> {}
-      }
-    }
-    scheduled.forEach(
-        (id, type) ->
-            assertThat(completions.getOrDefault(id, 0))
-                .as("activity %s (scheduled as event %d) completions", type, id)
-                .isEqualTo(1));
-    List<Long> steps =
-        scheduled.entrySet().stream()
-            .filter(e -> e.getValue().equals("BuildStepRun"))
-            .map(Map.Entry::getKey)
-            .toList();
+    ActivityHistory activities = ActivityHistory.of(history);
+    activities
+        .scheduled()
+        .forEach(
+            (id, type) ->
+                assertThat(activities.completions().getOrDefault(id, 0))
+                    .as("activity %s (scheduled as event %d) completions", type, id)
+                    .isEqualTo(1));
+    List<Long> steps = activities.scheduledAs("BuildStepRun");
     assertThat(steps).as("the build step is scheduled once").hasSize(1);
-    assertThat(attempts.get(steps.get(0)))
+    assertThat(activities.attempts().get(steps.get(0)))
         .as("the build step completed on a later attempt (the first died with its worker)")
         .isGreaterThanOrEqualTo(2);
     assertThat(

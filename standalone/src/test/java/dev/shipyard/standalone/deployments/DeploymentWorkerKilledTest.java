@@ -6,6 +6,7 @@ import dev.shipyard.cluster.DeploymentObjects;
 import dev.shipyard.standalone.LocalPlatform;
 import dev.shipyard.standalone.testing.Accounts;
 import dev.shipyard.standalone.testing.Accounts.Account;
+import dev.shipyard.standalone.testing.ActivityHistory;
 import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.standalone.testing.SeparateWorkers;
@@ -20,7 +21,6 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,41 +143,18 @@ class DeploymentWorkerKilledTest {
 
     // The history: every activity that completed, completed once; the watch on a later attempt.
     List<HistoryEvent> history = temporal.fetchHistory(workflowId).getHistory().getEventsList();
-    Map<Long, String> scheduled = new HashMap<>();
-    Map<Long, Integer> attempts = new HashMap<>();
-    Map<Long, Integer> completions = new HashMap<>();
-    for (HistoryEvent e : history) {
-      switch (e.getEventType()) {
-        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ->
-            scheduled.put(
-                e.getEventId(),
-                e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
-        case EVENT_TYPE_ACTIVITY_TASK_STARTED ->
-            attempts.put(
-                e.getActivityTaskStartedEventAttributes().getScheduledEventId(),
-                e.getActivityTaskStartedEventAttributes().getAttempt());
-        case EVENT_TYPE_ACTIVITY_TASK_COMPLETED ->
-            completions.merge(
-                e.getActivityTaskCompletedEventAttributes().getScheduledEventId(), 1, Integer::sum);
-        default -> {}
-      }
-    }
-    completions.forEach(
-        (eventId, count) ->
-            assertThat(count).as("completions of %s", scheduled.get(eventId)).isEqualTo(1));
-    List<Long> applies =
-        scheduled.entrySet().stream()
-            .filter(e -> e.getValue().equals("DeploymentClusterApply"))
-            .map(Map.Entry::getKey)
-            .toList();
-    assertThat(applies).as("one apply").hasSize(1);
-    List<Long> watches =
-        scheduled.entrySet().stream()
-            .filter(e -> e.getValue().equals("DeploymentRolloutAwaitRollout"))
-            .map(Map.Entry::getKey)
-            .toList();
+    ActivityHistory activities = ActivityHistory.of(history);
+    activities
+        .completions()
+        .forEach(
+            (eventId, count) ->
+                assertThat(count)
+                    .as("completions of %s", activities.scheduled().get(eventId))
+                    .isEqualTo(1));
+    assertThat(activities.scheduledAs("DeploymentClusterApply")).as("one apply").hasSize(1);
+    List<Long> watches = activities.scheduledAs("DeploymentRolloutAwaitRollout");
     assertThat(watches).as("one rollout watch").hasSize(1);
-    assertThat(attempts.get(watches.get(0)))
+    assertThat(activities.attempts().get(watches.get(0)))
         .as("the watch completed on a later attempt (the first died with its worker)")
         .isGreaterThanOrEqualTo(2);
   }
