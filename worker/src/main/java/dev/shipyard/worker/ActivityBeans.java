@@ -15,6 +15,7 @@ import dev.shipyard.activities.capsules.CapsuleStorageActivitiesImpl;
 import dev.shipyard.activities.capsules.CapsuleValidationActivitiesImpl;
 import dev.shipyard.activities.capsules.batch.CapsuleBatchExportActivitiesImpl;
 import dev.shipyard.activities.capsules.batch.JdbcCapsuleBatchRecordActivities;
+import dev.shipyard.activities.charts.HelmChartValidationActivitiesImpl;
 import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
@@ -268,5 +269,12 @@ class ActivityBeans {
   @Bean
   DeploymentRolloutActivitiesImpl deploymentRolloutActivities(DeploymentCluster cluster) {
     return new DeploymentRolloutActivitiesImpl(cluster, Clock.systemUTC(), Duration.ofMillis(500));
+  }
+
+  /** Helm chart validation: strict lint and template by the helm that helm-java bundles. */
+  @Bean
+  HelmChartValidationActivitiesImpl helmChartValidationActivities(
+      BlobStore blobs, JdbcTemplate jdbc, ObjectMapper json) {
+    return new HelmChartValidationActivitiesImpl(blobs, jdbc, json);
   }
 }

@@ -14,6 +14,8 @@ import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportActivities;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportWorkflowImpl;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchRecordActivities;
+import dev.shipyard.workflows.charts.HelmChartValidationActivities;
+import dev.shipyard.workflows.charts.HelmChartValidationWorkflowImpl;
 import dev.shipyard.workflows.deployments.DeploymentClusterActivities;
 import dev.shipyard.workflows.deployments.DeploymentEventActivities;
 import dev.shipyard.workflows.deployments.DeploymentRecordActivities;
@@ -62,7 +64,8 @@ public final class WorkerRegistry {
           new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS),
           new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS),
-          new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM));
+          new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM),
+          new WorkflowBinding(HelmChartValidationWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -100,9 +103,9 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleBatchExportActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
-              CapsuleBatchRecordActivities.class,
-              TaskQueues.PLATFORM,
-              ActivityProfile.BOOKKEEPING));
+              CapsuleBatchRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              HelmChartValidationActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP));
 
   private WorkerRegistry() {}
 
