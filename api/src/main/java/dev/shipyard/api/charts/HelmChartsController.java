@@ -6,6 +6,7 @@ import dev.shipyard.api.capsules.exports.CapsuleExporter;
 import dev.shipyard.api.capsules.versions.CapsuleVersions;
 import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.security.Secrets;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.charts.HelmChartValidationRequest;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -470,7 +471,7 @@ class HelmChartsController {
 
   private Mono<HelmChartStore.Row> createChart(
       Caller caller, HelmChartPackages.Chart chart, String source) {
-    UUID id = UUID.randomUUID();
+    UUID id = Secrets.uuid();
     byte[] tgz = HelmChartPackages.pack(chart);
     HelmChartStore.NewVersion version = newVersion(id, chart, tgz);
     HelmChartValidationRequest request = request(caller, id, chart, version);
@@ -479,12 +480,17 @@ class HelmChartsController {
             store
                 .insert(caller, id, chart.name(), source, version)
                 .onErrorResume(e -> remove(version.packageKey()).then(Mono.error(e))))
-        .then(
-            workflows
-                .start(request)
-                .onErrorResume(
-                    e -> store.forget(id).then(remove(version.packageKey())).then(Mono.error(e))))
-        .then(Mono.defer(() -> store.find(caller, id)));
+        // the answer is the state the insert wrote (validating), read before the workflow can move
+        // it
+        .then(Mono.defer(() -> store.find(caller, id)))
+        .flatMap(
+            row ->
+                workflows
+                    .start(request)
+                    .onErrorResume(
+                        e ->
+                            store.forget(id).then(remove(version.packageKey())).then(Mono.error(e)))
+                    .thenReturn(row));
   }
 
   /**
@@ -514,7 +520,9 @@ class HelmChartsController {
                             + row.id()
                             + ") already exists with other content; give a new version"));
               }
-              return store.makeCurrent(row.id(), chart.version()).thenReturn(true);
+              return store
+                  .makeCurrent(row.id(), chart.version())
+                  .then(Mono.defer(() -> require(caller, row.id().toString())));
             })
         .switchIfEmpty(
             Mono.defer(
@@ -525,17 +533,20 @@ class HelmChartsController {
                                 .addVersion(caller, row.id(), version)
                                 .onErrorResume(
                                     e -> remove(version.packageKey()).then(Mono.error(e))))
-                        .then(
-                            workflows
-                                .start(request(caller, row.id(), chart, version))
-                                .onErrorResume(
-                                    e ->
-                                        store
-                                            .forgetVersion(row.id(), chart.version(), row.version())
-                                            .then(remove(version.packageKey()))
-                                            .then(Mono.error(e))))
-                        .thenReturn(true)))
-        .then(Mono.defer(() -> require(caller, row.id().toString())))
+                        // answered as written (validating), read before the workflow starts
+                        .then(Mono.defer(() -> require(caller, row.id().toString())))
+                        .flatMap(
+                            written ->
+                                workflows
+                                    .start(request(caller, row.id(), chart, version))
+                                    .onErrorResume(
+                                        e ->
+                                            store
+                                                .forgetVersion(
+                                                    row.id(), chart.version(), row.version())
+                                                .then(remove(version.packageKey()))
+                                                .then(Mono.error(e)))
+                                    .thenReturn(written))))
         .map(HelmChartsController::body);
   }
 
