@@ -108,12 +108,35 @@ public final class OutboundHttp {
     if (!method.equals("GET") && !method.equals("HEAD")) {
       throw new IllegalArgumentException("GET or HEAD, not " + method);
     }
+    return exchange(method, url, headers, null, maxBody);
+  }
+
+  /**
+   * Sends {@code method} to {@code url} with {@code headers} and {@code content} (null: no body)
+   * through the guard, and reads the response as {@link #get} does (REST calls that need the
+   * answer's body, such as the GitHub API's). Redirects are not followed.
+   *
+   * @throws OutboundRefusedException when the guard refuses the URL or an address of its host:
+   *     nothing was sent
+   * @throws IOException on a transport failure or timeout
+   */
+  public Response exchange(
+      String method, URI url, Map<String, String> headers, byte[] content, int maxBody)
+      throws IOException {
+    if (!method.matches("[A-Z]+")) {
+      throw new IllegalArgumentException("invalid method " + method);
+    }
     InetSocketAddress target = guard.resolve(url);
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean https = "https".equalsIgnoreCase(url.getScheme());
     try (Socket socket = open(target, url.getHost(), https)) {
       OutputStream out = socket.getOutputStream();
-      out.write(head(method, url, headers, -1).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          head(method, url, headers, content == null ? -1 : content.length)
+              .getBytes(StandardCharsets.ISO_8859_1));
+      if (content != null) {
+        out.write(content);
+      }
       out.flush();
       InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
       int code = status(socket, in, deadline);
