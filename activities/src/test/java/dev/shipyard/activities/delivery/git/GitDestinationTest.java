@@ -7,26 +7,17 @@ import dev.shipyard.activities.delivery.DeliveryContent;
 import dev.shipyard.activities.delivery.DeliveryCredentials;
 import dev.shipyard.activities.delivery.MemoryBlobStore;
 import dev.shipyard.outbound.OutboundGuard;
-import dev.shipyard.storage.FileManifest;
 import dev.shipyard.workflows.delivery.DeliveryTarget;
 import dev.shipyard.workflows.delivery.DestinationResult;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,8 +57,8 @@ class GitDestinationTest {
 
   @Test
   void deliversToFileRemoteOnceAndGitCloneReadsTheSameBytes() throws Exception {
-    Path remote = bare(work.resolve("remote.git"));
-    DeliveryContent version = version("ver-1", files());
+    Path remote = GitReadBack.bare(work.resolve("remote.git"));
+    DeliveryContent version = version("ver-1", GitReadBack.files());
     DeliveryTarget target =
         new DeliveryTarget(0, "git", remote.toUri().toString(), Map.of("branch", "main"), null);
 
@@ -77,33 +68,33 @@ class GitDestinationTest {
     assertThat(first.url()).isEqualTo(remote.toUri().toString());
     assertThat(first.metadata()).containsEntry("branch", "main").containsKey("commit");
     Path clone = gitClone(remote.toUri().toString(), "main");
-    assertSameFiles(clone, version);
-    assertThat(git(clone, "log", "--format=%H %an <%ae> %aI %cI", "main"))
+    GitReadBack.assertSameFiles(clone, version);
+    assertThat(GitReadBack.git(clone, "log", "--format=%H %an <%ae> %aI %cI", "main"))
         .isEqualTo(
             first.metadata().get("commit")
-                + " Shipyard <shipyard@localhost> 2026-11-30T09:15:00Z 2026-11-30T09:15:00Z");
+                + " Shipyard <shipyard@localhost> 2026-11-30T09:15:00+00:00 2026-11-30T09:15:00+00:00");
 
     // A retried delivery of the same version: the same commit, nothing new on the branch.
     DestinationResult again = git.deliver(version, target, DeliveryCredentials.none());
     assertThat(again.metadata().get("commit")).isEqualTo(first.metadata().get("commit"));
-    assertThat(commitCount(remote, "main")).isEqualTo(1);
+    assertThat(GitReadBack.commitCount(remote, "main")).isEqualTo(1);
   }
 
   @Test
   void deliversOverHttpWithBasicAuthThenANewVersionOnTop() throws Exception {
-    bare(repositories.resolve("service.git"));
+    GitReadBack.bare(repositories.resolve("service.git"));
     String url = server.url("service.git");
     DeliveryTarget target = new DeliveryTarget(0, "git", url, Map.of("branch", "release"), null);
     DeliveryCredentials credentials =
         DeliveryCredentials.of(Map.of("username", USER, "password", PASSWORD));
-    DeliveryContent v1 = version("ver-1", files());
+    DeliveryContent v1 = version("ver-1", GitReadBack.files());
 
     DestinationResult first = git.deliver(v1, target, credentials);
 
     assertThat(first.url()).isEqualTo(url);
     assertThat(first.metadata()).containsEntry("branch", "release");
     Path clone = gitClone(authenticated(url), "release");
-    assertSameFiles(clone, v1);
+    GitReadBack.assertSameFiles(clone, v1);
     assertThat(server.requests())
         .anyMatch(r -> r.startsWith("POST /git/service.git/git-receive-pack " + USER));
 
@@ -115,22 +106,24 @@ class GitDestinationTest {
         .noneMatch(r -> r.contains("git-receive-pack"));
 
     // The next version is a second commit whose parent is the first.
-    Map<String, byte[]> changed = new LinkedHashMap<>(files());
+    Map<String, byte[]> changed = new LinkedHashMap<>(GitReadBack.files());
     changed.put("app/main.py", "print('version 2')\n".getBytes(StandardCharsets.UTF_8));
     changed.remove("docs/empty.txt");
     DeliveryContent v2 = version("ver-2", changed);
     DestinationResult second = git.deliver(v2, target, credentials);
     Path clone2 = gitClone(authenticated(url), "release");
-    assertSameFiles(clone2, v2);
-    assertThat(git(clone2, "rev-parse", "HEAD^")).isEqualTo(first.metadata().get("commit"));
-    assertThat(git(clone2, "rev-parse", "HEAD")).isEqualTo(second.metadata().get("commit"));
+    GitReadBack.assertSameFiles(clone2, v2);
+    assertThat(GitReadBack.git(clone2, "rev-parse", "HEAD^"))
+        .isEqualTo(first.metadata().get("commit"));
+    assertThat(GitReadBack.git(clone2, "rev-parse", "HEAD"))
+        .isEqualTo(second.metadata().get("commit"));
   }
 
   @Test
   void theSameTreeOnTheSameParentIsTheSameCommitInAnyRemote() throws Exception {
-    Path a = bare(work.resolve("a.git"));
-    Path b = bare(work.resolve("b.git"));
-    DeliveryContent version = version("ver-1", files());
+    Path a = GitReadBack.bare(work.resolve("a.git"));
+    Path b = GitReadBack.bare(work.resolve("b.git"));
+    DeliveryContent version = version("ver-1", GitReadBack.files());
 
     String inA =
         git.deliver(version, fileTarget(a), DeliveryCredentials.none()).metadata().get("commit");
@@ -142,7 +135,7 @@ class GitDestinationTest {
 
   @Test
   void aWrongPasswordIsCredentialsRejectedAndNeverShown() throws Exception {
-    bare(repositories.resolve("private.git"));
+    GitReadBack.bare(repositories.resolve("private.git"));
     String wrong = "wrong-Pa55/word:@";
     DeliveryTarget target = new DeliveryTarget(0, "git", server.url("private.git"), Map.of(), null);
 
@@ -150,7 +143,7 @@ class GitDestinationTest {
         catchThrowableOfType(
             () ->
                 git.deliver(
-                    version("ver-1", files()),
+                    version("ver-1", GitReadBack.files()),
                     target,
                     DeliveryCredentials.of(Map.of("username", USER, "password", wrong))),
             ApplicationFailure.class);
@@ -158,13 +151,13 @@ class GitDestinationTest {
     assertThat(failure.getType()).isEqualTo("CREDENTIALS_REJECTED");
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).contains(server.url("private.git"));
-    assertNoSecret(failure, wrong);
-    assertThat(commitCount(repositories.resolve("private.git"), "main")).isZero();
+    GitReadBack.assertNoSecret(failure, wrong);
+    assertThat(GitReadBack.commitCount(repositories.resolve("private.git"), "main")).isZero();
   }
 
   @Test
   void aTokenIsSentAsThePasswordAndAWrongOneIsRejected() throws Exception {
-    bare(repositories.resolve("token.git"));
+    GitReadBack.bare(repositories.resolve("token.git"));
     DeliveryTarget target = new DeliveryTarget(0, "git", server.url("token.git"), Map.of(), null);
     String token = "ghp_notTheRightToken0123456789";
 
@@ -172,17 +165,17 @@ class GitDestinationTest {
         catchThrowableOfType(
             () ->
                 git.deliver(
-                    version("ver-1", files()),
+                    version("ver-1", GitReadBack.files()),
                     target,
                     DeliveryCredentials.of(Map.of("username", USER, "token", token))),
             ApplicationFailure.class);
 
     assertThat(failure.getType()).isEqualTo("CREDENTIALS_REJECTED");
-    assertNoSecret(failure, token);
+    GitReadBack.assertNoSecret(failure, token);
     // The server's password as a token is accepted: the token is the basic password.
     DestinationResult ok =
         git.deliver(
-            version("ver-1", files()),
+            version("ver-1", GitReadBack.files()),
             target,
             DeliveryCredentials.of(Map.of("username", USER, "token", PASSWORD)));
     assertThat(ok.metadata()).containsEntry("branch", "main");
@@ -196,7 +189,7 @@ class GitDestinationTest {
           catchThrowableOfType(
               () ->
                   git.deliver(
-                      version("ver-1", files()),
+                      version("ver-1", GitReadBack.files()),
                       new DeliveryTarget(0, "git", url, Map.of(), null),
                       DeliveryCredentials.of(Map.of("username", USER, "password", PASSWORD))),
               ApplicationFailure.class);
@@ -207,40 +200,42 @@ class GitDestinationTest {
 
   @Test
   void aRefusedPushIsRequestRejected() throws Exception {
-    Path remote = bare(repositories.resolve("protected-main.git"));
+    Path remote = GitReadBack.bare(repositories.resolve("protected-main.git"));
 
     ApplicationFailure failure =
         catchThrowableOfType(
             () ->
                 git.deliver(
-                    version("ver-1", files()),
+                    version("ver-1", GitReadBack.files()),
                     new DeliveryTarget(0, "git", server.url("protected-main.git"), Map.of(), null),
                     DeliveryCredentials.of(Map.of("username", USER, "password", PASSWORD))),
             ApplicationFailure.class);
 
     assertThat(failure.getType()).isEqualTo("REQUEST_REJECTED");
     assertThat(failure.getOriginalMessage()).contains("protected branch");
-    assertThat(commitCount(remote, "main")).isZero();
+    assertThat(GitReadBack.commitCount(remote, "main")).isZero();
   }
 
   @Test
   void fileRemotesAndLoopbackAreRefusedUnlessAllowed() throws Exception {
-    Path remote = bare(work.resolve("local.git"));
+    Path remote = GitReadBack.bare(work.resolve("local.git"));
     GitDestination strict =
         new GitDestination(new GitPusher(OutboundGuard.strict(), GitSettings.defaults()));
-    bare(repositories.resolve("loopback.git"));
+    GitReadBack.bare(repositories.resolve("loopback.git"));
 
     ApplicationFailure file =
         catchThrowableOfType(
             () ->
                 strict.deliver(
-                    version("ver-1", files()), fileTarget(remote), DeliveryCredentials.none()),
+                    version("ver-1", GitReadBack.files()),
+                    fileTarget(remote),
+                    DeliveryCredentials.none()),
             ApplicationFailure.class);
     ApplicationFailure loopback =
         catchThrowableOfType(
             () ->
                 strict.deliver(
-                    version("ver-1", files()),
+                    version("ver-1", GitReadBack.files()),
                     new DeliveryTarget(0, "git", server.url("loopback.git"), Map.of(), null),
                     DeliveryCredentials.of(Map.of("username", USER, "password", PASSWORD))),
             ApplicationFailure.class);
@@ -250,7 +245,7 @@ class GitDestinationTest {
     assertThat(loopback.getType()).isEqualTo("OUTBOUND_REFUSED");
     assertThat(loopback.getOriginalMessage()).contains("127.0.0.1").contains("loopback");
     assertThat(server.requests()).noneMatch(r -> r.contains("loopback.git"));
-    assertThat(commitCount(remote, "main")).isZero();
+    assertThat(GitReadBack.commitCount(remote, "main")).isZero();
   }
 
   @Test
@@ -264,7 +259,7 @@ class GitDestinationTest {
           catchThrowableOfType(
               () ->
                   git.deliver(
-                      version("ver-1", files()),
+                      version("ver-1", GitReadBack.files()),
                       new DeliveryTarget(0, "git", url, Map.of(), null),
                       DeliveryCredentials.none()),
               ApplicationFailure.class);
@@ -274,23 +269,6 @@ class GitDestinationTest {
   }
 
   // --- helpers ---
-
-  /** A version with text, binary, empty and nested files. */
-  static Map<String, byte[]> files() {
-    byte[] binary = new byte[4096];
-    for (int i = 0; i < binary.length; i++) {
-      binary[i] = (byte) (i * 31 + 7);
-    }
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("README.md", "# Capsule\n\nGenerated.\n".getBytes(StandardCharsets.UTF_8));
-    files.put("app/main.py", "print('hello')\r\n".getBytes(StandardCharsets.UTF_8));
-    files.put("app/static/logo.bin", binary);
-    files.put("docs/empty.txt", new byte[0]);
-    files.put("docs/ünïcode name.txt", "ünïcode\n".getBytes(StandardCharsets.UTF_8));
-    files.put("k8s/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\n".getBytes());
-    return files;
-  }
-
   private DeliveryContent version(String versionId, Map<String, byte[]> files) {
     return blobs.version("cap-git", versionId, VERSION_TIME, files);
   }
@@ -299,101 +277,15 @@ class GitDestinationTest {
     return new DeliveryTarget(0, "git", remote.toUri().toString(), Map.of(), null);
   }
 
-  static Path bare(Path dir) throws IOException {
-    try (Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
-      repo.create(true);
-    }
-    return dir;
-  }
-
-  static int commitCount(Path bare, String branch) throws IOException {
-    try (Repository repo = new FileRepositoryBuilder().setGitDir(bare.toFile()).build()) {
-      var head = repo.resolve("refs/heads/" + branch);
-      if (head == null) {
-        return 0;
-      }
-      try (var walk = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
-        walk.markStart(walk.parseCommit(head));
-        int n = 0;
-        for (var ignored : walk) {
-          n++;
-        }
-        return n;
-      }
-    }
-  }
-
   private static String authenticated(String url) {
     return url.replace(
         "http://",
         "http://" + USER + ":" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8) + "@");
   }
 
-  /** {@code git clone --branch <branch>} with the system's git into a new directory. */
   Path gitClone(String url, String branch) throws Exception {
     Path into = Files.createTempDirectory(work, "clone");
-    run(work, "git", "clone", "--quiet", "--branch", branch, url, into.toString());
+    GitReadBack.run(work, "git", "clone", "--quiet", "--branch", branch, url, into.toString());
     return into;
-  }
-
-  static String git(Path dir, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-    command.addAll(List.of(args));
-    return run(dir, command.toArray(String[]::new)).strip();
-  }
-
-  static String run(Path dir, String... command) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment().put("GIT_TERMINAL_PROMPT", "0");
-    builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    builder.environment().put("HOME", dir.toString());
-    builder.redirectErrorStream(true);
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
-    return out;
-  }
-
-  /** The clone's files (outside .git) are exactly the version's, byte for byte. */
-  static void assertSameFiles(Path clone, DeliveryContent version) throws IOException {
-    Map<String, byte[]> expected = new LinkedHashMap<>();
-    for (FileManifest.Entry entry : version.manifest().entries()) {
-      try (var in = version.open(entry)) {
-        expected.put(entry.path(), in.readAllBytes());
-      }
-    }
-    List<String> found;
-    try (Stream<Path> walk = Files.walk(clone)) {
-      found =
-          walk.filter(Files::isRegularFile)
-              .map(p -> clone.relativize(p).toString().replace('\\', '/'))
-              .filter(p -> !p.startsWith(".git/"))
-              .sorted()
-              .toList();
-    }
-    assertThat(found).containsExactlyInAnyOrderElementsOf(expected.keySet());
-    for (Map.Entry<String, byte[]> file : expected.entrySet()) {
-      assertThat(Files.readAllBytes(clone.resolve(file.getKey())))
-          .as(file.getKey())
-          .isEqualTo(file.getValue());
-      assertThat(FileManifest.sha256(file.getValue()))
-          .isEqualTo(
-              version.manifest().entries().stream()
-                  .filter(e -> e.path().equals(file.getKey()))
-                  .findFirst()
-                  .orElseThrow()
-                  .sha256());
-    }
-  }
-
-  /** Neither the secret nor its URL-encoded form appears in the failure or any of its causes. */
-  static void assertNoSecret(Throwable failure, String secret) {
-    StringWriter trace = new StringWriter();
-    failure.printStackTrace(new PrintWriter(trace));
-    String all = trace.toString();
-    assertThat(all)
-        .doesNotContain(secret)
-        .doesNotContain(URLEncoder.encode(secret, StandardCharsets.UTF_8));
   }
 }
