@@ -98,9 +98,9 @@ public final class GitPusher {
       FILE
     }
 
-    /** The URL shown in results and messages: no user information. */
+    /** The URL shown in results and messages: no password (http URLs carry no user either). */
     public String shown() {
-      return uri.setUser(null).setPass(null).toString();
+      return uri.setPass(null).toString();
     }
   }
 
@@ -418,7 +418,11 @@ public final class GitPusher {
           ownerOnly(
               dir.resolve("config"),
               "Host *\n  StrictHostKeyChecking yes\n  IdentitiesOnly yes\n"
-                  + "  PreferredAuthentications publickey\n");
+                  + "  IdentityFile \""
+                  + identity
+                  + "\"\n  UserKnownHostsFile \""
+                  + hosts
+                  + "\"\n  PreferredAuthentications publickey\n");
       ssh =
           new SshdSessionFactoryBuilder()
               .setHomeDirectory(dir.toFile())
