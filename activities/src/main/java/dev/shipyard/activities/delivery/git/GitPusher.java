@@ -176,9 +176,9 @@ public final class GitPusher {
       work = Files.createTempDirectory("shipyard-git-");
       Path bare = work.resolve("repo.git");
       try (Repository repo =
-          new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build()) {
+              new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build();
+          Connector connector = new Connector(remote, credentials, work)) {
         repo.create(true);
-        Connector connector = new Connector(remote, credentials, work);
         String branchRef = Constants.R_HEADS + branch;
         String baseRef = base == null ? null : Constants.R_HEADS + base;
         Map<String, Ref> advertised =
@@ -296,7 +296,7 @@ public final class GitPusher {
   }
 
   /** Opens transports to one remote, configured for it: guard, credentials, timeouts. */
-  private final class Connector {
+  private final class Connector implements AutoCloseable {
     private final Remote remote;
     private final DeliveryCredentials credentials;
     private final Path work;
@@ -306,6 +306,14 @@ public final class GitPusher {
       this.remote = remote;
       this.credentials = credentials;
       this.work = work;
+    }
+
+    /** Ends the ssh client of this push, if one was made. */
+    @Override
+    public void close() {
+      if (ssh != null) {
+        ssh.close();
+      }
     }
 
     Map<String, Ref> list(Repository repo) throws Exception {
