@@ -118,7 +118,7 @@ final class GitHubApi {
         || status >= 500
         || (status == 403
             && ("0".equals(response.header("x-ratelimit-remaining"))
-                || message.toLowerCase().contains("rate limit")))) {
+                || message.toLowerCase(java.util.Locale.ROOT).contains("rate limit")))) {
       throw DeliveryFailures.of(
           DeliveryFailure.DESTINATION_UNAVAILABLE, what + " answered " + status + message);
     }
