@@ -332,6 +332,7 @@ public final class GitPusher {
 
     void fetch(Repository repo, String ref) throws Exception {
       try (Transport transport = open(repo)) {
+        transport.setDepth(1); // the head and its tree: the history below it is not needed
         transport.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec(ref + ":" + ref)));
       }
     }

@@ -117,6 +117,20 @@ class GitDestinationTest {
         .isEqualTo(first.metadata().get("commit"));
     assertThat(GitReadBack.git(clone2, "rev-parse", "HEAD"))
         .isEqualTo(second.metadata().get("commit"));
+
+    // A third version is fetched shallowly (only the head): pushed on top, history intact.
+    Map<String, byte[]> third = new LinkedHashMap<>(changed);
+    third.put("app/version.txt", "3\n".getBytes(StandardCharsets.UTF_8));
+    DeliveryContent v3 = version("ver-3", third);
+    DestinationResult last = git.deliver(v3, target, credentials);
+    Path clone3 = gitClone(authenticated(url), "release");
+    GitReadBack.assertSameFiles(clone3, v3);
+    assertThat(GitReadBack.git(clone3, "rev-list", "--count", "HEAD")).isEqualTo("3");
+    assertThat(GitReadBack.git(clone3, "rev-parse", "HEAD^"))
+        .isEqualTo(second.metadata().get("commit"));
+    assertThat(GitReadBack.git(clone3, "rev-parse", "HEAD"))
+        .isEqualTo(last.metadata().get("commit"));
+    GitReadBack.run(clone3, "git", "fsck", "--strict");
   }
 
   @Test
