@@ -204,7 +204,9 @@ public final class GitPusher {
                 connector.fetch(repo, ref);
                 return null;
               });
-          parent = parentRef.getObjectId();
+          // What the fetch got (the branch may have moved since the listing): the parent and,
+          // for the branch itself, the value the push expects to replace.
+          parent = repo.exactRef(ref).getObjectId();
         }
         ObjectId parentId = parent;
         ObjectId tree = Heartbeats.during("git: writing files", () -> writeTree(repo, content));
@@ -212,7 +214,7 @@ public final class GitPusher {
           return new Pushed(parentId.name(), false); // the branch holds our files already
         }
         ObjectId commit = writeCommit(repo, tree, parentId, message, when);
-        ObjectId expected = head == null ? ObjectId.zeroId() : head.getObjectId();
+        ObjectId expected = head == null ? ObjectId.zeroId() : parentId;
         Heartbeats.during(
             "git: pushing " + branch,
             () -> {
