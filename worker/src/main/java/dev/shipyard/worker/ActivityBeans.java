@@ -293,10 +293,16 @@ class ActivityBeans {
     return new GitDestination(pusher);
   }
 
-  /** The {@code github} delivery provider: REST calls and pushes through the outbound guard. */
+  /**
+   * The {@code github} delivery provider: REST calls and pushes through the outbound guard, the API
+   * behind its breaker ({@code github:<host>}).
+   */
   @Bean
-  GitHubDestination githubDestination(GitPusher pusher, OutboundGuard outbound) {
+  GitHubDestination githubDestination(
+      GitPusher pusher, OutboundGuard outbound, OutboundBreakers breakers) {
     return new GitHubDestination(
-        pusher, new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        pusher,
+        new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(60)),
+        breakers);
   }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shipyard.activities.delivery.DeliveryCredentials;
 import dev.shipyard.activities.delivery.DeliveryFailures;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.outbound.OutboundRefusedException;
+import dev.shipyard.outbound.OutboundUnavailableException;
 import dev.shipyard.workflows.delivery.DeliveryFailure;
 import java.io.IOException;
 import java.net.URI;
@@ -35,15 +37,26 @@ final class GitHubApi {
   private final OutboundHttp http;
   private final String base;
   private final DeliveryCredentials credentials;
+  private final OutboundBreakers.Dependency<OutboundHttp.Response> breaker;
 
   /**
    * @param base the API's root ({@code https://api.github.com}, or {@code https://host/api/v3} of
    *     GitHub Enterprise Server), without a trailing slash
+   * @param breakers the worker's breakers: one per API host ({@code github:<host>}), shared by
+   *     every delivery, so that an API that is down fails deliveries at once (retryably)
    */
-  GitHubApi(OutboundHttp http, String base, DeliveryCredentials credentials) {
+  GitHubApi(
+      OutboundHttp http, String base, DeliveryCredentials credentials, OutboundBreakers breakers) {
     this.http = http;
     this.base = base.replaceAll("/+$", "");
     this.credentials = credentials;
+    // Outages: no answer (network, timeout), 5xx, 429. A refusal by the guard and a 4xx are
+    // answers about this request, not the API's failure.
+    this.breaker =
+        breakers.dependency(
+            "github:" + URI.create(this.base).getHost(),
+            e -> e instanceof IOException && !(e instanceof OutboundRefusedException),
+            response -> response.status() >= 500 || response.status() == 429);
   }
 
   /** A JSON answer, or empty on 404. */
@@ -84,13 +97,16 @@ final class GitHubApi {
       }
     }
     OutboundHttp.Response response;
+    byte[] content = bytes;
     try {
-      response = http.exchange(method, uri, headers, bytes, MAX_BODY);
+      response = breaker.call(() -> http.exchange(method, uri, headers, content, MAX_BODY));
+    } catch (OutboundUnavailableException e) {
+      throw DeliveryFailures.of(DeliveryFailure.DESTINATION_UNAVAILABLE, e.getMessage());
     } catch (OutboundRefusedException e) {
       throw DeliveryFailures.of(
           DeliveryFailure.OUTBOUND_REFUSED,
           "The GitHub API at " + host(uri) + " " + e.getMessage());
-    } catch (IOException e) {
+    } catch (Exception e) {
       throw DeliveryFailures.of(
           DeliveryFailure.DESTINATION_UNAVAILABLE,
           "The GitHub API at " + host(uri) + " could not be reached: " + scrub(e.getMessage()));

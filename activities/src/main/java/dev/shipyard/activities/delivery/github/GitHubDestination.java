@@ -7,11 +7,14 @@ import dev.shipyard.activities.delivery.DeliveryDestination;
 import dev.shipyard.activities.delivery.DeliveryFailures;
 import dev.shipyard.activities.delivery.git.GitDestination;
 import dev.shipyard.activities.delivery.git.GitPusher;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.workflows.delivery.DeliveryFailure;
 import dev.shipyard.workflows.delivery.DeliveryTarget;
 import dev.shipyard.workflows.delivery.DestinationResult;
 import io.temporal.failure.ApplicationFailure;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,10 +54,15 @@ public final class GitHubDestination implements DeliveryDestination {
 
   private final GitPusher pusher;
   private final OutboundHttp http;
+  private final OutboundBreakers breakers;
 
-  public GitHubDestination(GitPusher pusher, OutboundHttp http) {
+  /**
+   * @param breakers the worker's breakers: the API of each host has one ({@code github:<host>})
+   */
+  public GitHubDestination(GitPusher pusher, OutboundHttp http, OutboundBreakers breakers) {
     this.pusher = pusher;
     this.http = http;
+    this.breakers = breakers;
   }
 
   @Override
@@ -75,7 +83,7 @@ public final class GitHubDestination implements DeliveryDestination {
     String name = m.group(2).endsWith(".git") ? m.group(2).replaceAll("\\.git$", "") : m.group(2);
     credentials.require("token");
     boolean createPr = flag(target, "create_pr");
-    GitHubApi api = new GitHubApi(http, target.option("api_url", DEFAULT_API_URL), credentials);
+    GitHubApi api = new GitHubApi(http, apiUrl(target), credentials, breakers);
     String repoPath = "/repos/" + GitHubApi.encode(owner) + "/" + GitHubApi.encode(name);
 
     boolean created = false;
@@ -125,6 +133,25 @@ public final class GitHubDestination implements DeliveryDestination {
       metadata.put("pr_url", pullRequest(api, repoPath, owner, branch, base, content));
     }
     return DestinationResult.delivered(target, htmlUrl, null, null, metadata);
+  }
+
+  /** The API's root: {@code api_url}, or GitHub's; refused unless an http(s) URL with a host. */
+  private static String apiUrl(DeliveryTarget target) {
+    String url = target.option("api_url", DEFAULT_API_URL);
+    try {
+      URI uri = new URI(url);
+      if (uri.getHost() != null
+          && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+          && uri.getRawUserInfo() == null
+          && uri.getRawQuery() == null) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // refused below
+    }
+    throw DeliveryFailures.of(
+        DeliveryFailure.REQUEST_REJECTED,
+        "api_url must be the http(s) root of a GitHub API, such as " + DEFAULT_API_URL);
   }
 
   /** {@code shipyard/<capsule>-<version>}, one branch per version. */

@@ -11,6 +11,7 @@ import dev.shipyard.activities.delivery.git.GitHttpServer;
 import dev.shipyard.activities.delivery.git.GitPusher;
 import dev.shipyard.activities.delivery.git.GitReadBack;
 import dev.shipyard.activities.delivery.git.GitSettings;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.workflows.delivery.DeliveryTarget;
@@ -86,7 +87,8 @@ class GitHubDestinationTest {
     destination =
         new GitHubDestination(
             new GitPusher(guard, GitSettings.defaults()),
-            new OutboundHttp(guard, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+            new OutboundHttp(guard, Duration.ofSeconds(5), Duration.ofSeconds(30)),
+            OutboundBreakers.withDefaults());
   }
 
   @AfterEach
@@ -195,6 +197,30 @@ class GitHubDestinationTest {
     assertThat(failure.getOriginalMessage()).contains("Bad credentials");
     GitReadBack.assertNoSecret(failure, wrong);
     assertThat(github.calls()).containsExactly("GET /repos/octo-org/other");
+  }
+
+  @Test
+  void anApiThatIsDownIsRetryableAndItsBreakerOpens() throws Exception {
+    OutboundGuard guard = OutboundGuard.allowing("127.0.0.1/32");
+    GitHubDestination guarded =
+        new GitHubDestination(
+            new GitPusher(guard, GitSettings.defaults()),
+            new OutboundHttp(guard, Duration.ofSeconds(5), Duration.ofSeconds(30)),
+            new OutboundBreakers(
+                new OutboundBreakers.Settings(50, 2, 2, Duration.ofMinutes(5), 1, 5)));
+    DeliveryTarget target =
+        new DeliveryTarget(0, "github", "octo-org/down", Map.of("api_url", github.url()), null);
+    github.failWith(503);
+
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      ApplicationFailure failure =
+          catchThrowableOfType(
+              () -> guarded.deliver(version("ver-1"), target, token()), ApplicationFailure.class);
+      assertThat(failure.getType()).isEqualTo("DESTINATION_UNAVAILABLE");
+      assertThat(failure.isNonRetryable()).isFalse();
+    }
+    // Two 503s opened the breaker: the third attempt failed without calling GitHub.
+    assertThat(github.calls()).hasSize(2);
   }
 
   @Test

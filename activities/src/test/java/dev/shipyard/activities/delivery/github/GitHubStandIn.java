@@ -69,6 +69,7 @@ final class GitHubStandIn implements AutoCloseable {
   private final List<Map<String, Object>> pulls = new CopyOnWriteArrayList<>();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final List<String> invalid = new CopyOnWriteArrayList<>();
+  private volatile int failing;
 
   /**
    * @param login the token's user (also a user account)
@@ -94,6 +95,11 @@ final class GitHubStandIn implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** From now on every (valid, authenticated) request is answered {@code status}; 0: served. */
+  void failWith(int status) {
+    failing = status;
   }
 
   void organization(String name) {
@@ -155,6 +161,10 @@ final class GitHubStandIn implements AutoCloseable {
                 "https://docs.github.com/rest",
                 "status",
                 "401"));
+        return;
+      }
+      if (failing > 0) {
+        send(exchange, failing, Map.of("message", "Service unavailable"));
         return;
       }
       route(exchange, method, path, query, body);
