@@ -34,7 +34,8 @@ class OpenApiContractTest {
 
   /**
    * The documented non-JSON success bodies: a deployment's logs followed as SSE, capsule archives
-   * (binary), and a signing key as PEM.
+   * and packaged Helm charts (binary), a chart's rendered manifests (YAML), and a signing key as
+   * PEM.
    */
   private static final java.util.Set<String> STREAMS =
       java.util.Set.of(
@@ -46,11 +47,13 @@ class OpenApiContractTest {
           "GET /capsule/{capsuleId}/export/{format} 200 application/zip",
           "GET /capsule/{capsuleId}/download 200 application/gzip",
           "GET /capsule/{capsuleId}/download 200 application/zip",
-          "GET /capsules/signing-keys/{keyId} 200 application/x-pem-file");
+          "GET /capsules/signing-keys/{keyId} 200 application/x-pem-file",
+          "GET /api/helm-charts/{id}/package 200 application/gzip",
+          "GET /api/helm-charts/{id}/rendered 200 application/yaml");
 
-  /** Archives are described as binary strings. */
+  /** Archives and rendered manifests (YAML files) are described as binary strings. */
   private static final java.util.Set<String> BINARY =
-      java.util.Set.of("application/gzip", "application/zip");
+      java.util.Set.of("application/gzip", "application/zip", "application/yaml");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -162,17 +165,18 @@ class OpenApiContractTest {
                 .getResponseBody());
     assertThat(document.path("openapi").asText()).startsWith("3.0");
     Map<String, String> errorSchemaByPrefix =
-        Map.of(
-            "/capsule", "CapsuleError",
-            "/generate/", "CapsuleError",
-            "/api/v2/", "ApiResponseObject",
-            "/api/health", "BuildsError",
-            "/api/build", "BuildsError",
-            "/api/analysis", "BuildsError",
-            "/auth/", "BuildsError",
-            "/api/deployments", "DeploymentError",
-            "/api/services", "DeploymentError",
-            "/v1/", "EngineError");
+        Map.ofEntries(
+            Map.entry("/capsule", "CapsuleError"),
+            Map.entry("/generate/", "CapsuleError"),
+            Map.entry("/api/v2/", "ApiResponseObject"),
+            Map.entry("/api/health", "BuildsError"),
+            Map.entry("/api/build", "BuildsError"),
+            Map.entry("/api/analysis", "BuildsError"),
+            Map.entry("/auth/", "BuildsError"),
+            Map.entry("/api/deployments", "DeploymentError"),
+            Map.entry("/api/services", "DeploymentError"),
+            Map.entry("/api/helm-charts", "DeploymentError"),
+            Map.entry("/v1/", "EngineError"));
     List<String> problems = new ArrayList<>();
     int operations = 0;
     for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();

@@ -16,7 +16,7 @@ final class HelmChartBodies {
    */
   @Schema(name = "HelmChartCreateRequest")
   record CreateRequest(
-      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "todo-app", maxLength = 53)
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "todo-app", maxLength = 63)
           String name,
       @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1.0.0") String version,
       @Schema(example = "Todo AI Chatbot Helm chart", maxLength = 500) String description,

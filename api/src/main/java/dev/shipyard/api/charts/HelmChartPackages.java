@@ -32,13 +32,13 @@ import org.yaml.snakeyaml.error.YAMLException;
 final class HelmChartPackages {
 
   /**
-   * Helm's chart name rule (Chart best practices, "Chart Names"): lower-case letters and digits,
-   * words separated by dashes; at most 53 characters, the length helm allows a release name, since
-   * the generated templates name objects after it.
+   * Helm's chart name rule (Chart best practices, "Chart Names", helm 3.22, which {@code helm lint}
+   * checks): a DNS-1123 label, lower-case letters, digits and dashes, starting and ending with a
+   * letter or digit, at most 63 characters.
    */
-  static final Pattern NAME = Pattern.compile("^[a-z0-9]+(-[a-z0-9]+)*$");
+  static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
-  static final int MAX_NAME = 53;
+  static final int MAX_NAME = 63;
 
   /** SemVer 2.0.0 (semver.org's regular expression), without a leading {@code v}. */
   static final Pattern SEMVER =
@@ -74,7 +74,7 @@ final class HelmChartPackages {
               + HelmChartErrors.clip(name)
               + "' is not a chart name: 1 to "
               + MAX_NAME
-              + " lower-case letters or digits, words separated by single dashes");
+              + " lower-case letters, digits or '-', starting and ending with a letter or digit");
     }
     return name;
   }

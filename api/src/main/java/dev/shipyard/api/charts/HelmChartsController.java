@@ -345,7 +345,10 @@ class HelmChartsController {
   @ApiResponse(
       responseCode = "200",
       description = "the manifests helm template rendered for the current version",
-      content = @Content(mediaType = "application/yaml", schema = @Schema(type = "string")))
+      content =
+          @Content(
+              mediaType = "application/yaml",
+              schema = @Schema(type = "string", format = "binary")))
   public Mono<ResponseEntity<byte[]>> rendered(
       @AuthenticationPrincipal Caller caller, @PathVariable String id) {
     return require(caller, id)

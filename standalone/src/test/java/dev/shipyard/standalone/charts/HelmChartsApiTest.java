@@ -303,8 +303,10 @@ class HelmChartsApiTest {
     List<Object[]> bad =
         List.of(
             new Object[] {Map.of("name", "Todo", "version", "1.0.0"), "name"},
-            new Object[] {Map.of("name", "a".repeat(54), "version", "1.0.0"), "name"},
-            new Object[] {Map.of("name", "todo--app", "version", "1.0.0"), "name"},
+            new Object[] {Map.of("name", "a".repeat(64), "version", "1.0.0"), "name"},
+            new Object[] {Map.of("name", "-todo", "version", "1.0.0"), "name"},
+            new Object[] {Map.of("name", "todo.app", "version", "1.0.0"), "name"},
+            new Object[] {Map.of("name", "todo_app", "version", "1.0.0"), "name"},
             new Object[] {Map.of("name", "todo", "version", "1.0"), "version"},
             new Object[] {Map.of("name", "todo", "version", "v1.0.0"), "version"},
             new Object[] {Map.of("name", "todo", "version", "01.0.0"), "version"},

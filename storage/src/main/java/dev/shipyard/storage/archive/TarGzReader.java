@@ -58,7 +58,11 @@ public final class TarGzReader {
           ArchiveWriter.normalise(raw); // a directory named ../x is refused all the same
           continue;
         }
-        if (!entry.isFile()) {
+        byte type = entry.getLinkFlag();
+        if (type != TarArchiveEntry.LF_NORMAL
+            && type != TarArchiveEntry.LF_OLDNORM
+            && type != TarArchiveEntry.LF_CONTIG) {
+          // devices, FIFOs and any other type commons-compress may still call a file
           throw new ArchivePathException("Entry '" + clip(raw) + "' is not a regular file");
         }
         String path = ArchiveWriter.normalise(raw);
