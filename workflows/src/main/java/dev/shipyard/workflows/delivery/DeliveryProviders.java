@@ -40,6 +40,14 @@ public final class DeliveryProviders {
               List.of("access_key_id", "secret_access_key"),
               List.of("session_token"),
               List.of("region", "prefix", "format", "endpoint", "path_style", "url_expiry_seconds"),
+              Duration.ofMinutes(5)),
+          new Provider(
+              "azure",
+              "Azure Blob Storage (or Azurite): the archive uploaded as one block blob to the"
+                  + " container named by destination, with its SHA-256 and a read-only SAS URL",
+              List.of("connection_string"),
+              List.of(),
+              List.of("prefix", "format", "url_expiry_seconds"),
               Duration.ofMinutes(5)));
 
   private DeliveryProviders() {}
