@@ -146,7 +146,9 @@ public final class AzureDestination implements DeliveryDestination {
               "uploading " + name + " to Azure container " + container,
               () -> upload(content, format, blob));
       String url = blobUrl(containerClient, name);
-      String signedUrl = signedUrl(blob, url, expiry);
+      // A SAS-only connection string cannot sign another SAS (and its own is not handed out).
+      String signedUrl =
+          secrets.get("account_key").isPresent() ? signedUrl(blob, url, expiry) : null;
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put("container", container);
       metadata.put("blob", name);
@@ -286,18 +288,14 @@ public final class AzureDestination implements DeliveryDestination {
     return url.toString();
   }
 
-  /** A read-only SAS URL of the blob, or null when the credentials hold no account key. */
+  /** A read-only service SAS URL of the blob, signed with the account key. */
   private static String signedUrl(BlockBlobClient blob, String url, long expirySeconds) {
     OffsetDateTime expiry = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(expirySeconds);
-    try {
-      String sas =
-          blob.generateSas(
-              new BlobServiceSasSignatureValues(
-                  expiry, new BlobSasPermission().setReadPermission(true)));
-      return url + "?" + sas;
-    } catch (IllegalStateException | NullPointerException e) {
-      return null; // a SAS-only connection string cannot sign another SAS
-    }
+    String sas =
+        blob.generateSas(
+            new BlobServiceSasSignatureValues(
+                expiry, new BlobSasPermission().setReadPermission(true)));
+    return url + "?" + sas;
   }
 
   private static String withoutQuery(String url) {

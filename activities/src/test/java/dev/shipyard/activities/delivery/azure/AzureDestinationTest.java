@@ -11,6 +11,8 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlockList;
 import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import dev.shipyard.activities.delivery.DeliveryContent;
 import dev.shipyard.activities.delivery.DeliveryCredentials;
 import dev.shipyard.activities.delivery.LocalS3;
@@ -39,6 +41,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -243,6 +247,30 @@ class AzureDestinationTest {
         .isEqualTo("sha256:" + sha256(expected));
     assertThat(blob.listBlocks(BlockListType.ALL).getUncommittedBlocks()).isEmpty();
     assertThat(blob.getProperties().getContentType()).isEqualTo("application/zip");
+  }
+
+  @Test
+  void aSasConnectionStringDeliversWithoutHandingItsSasOut() throws Exception {
+    BlobContainerClient container = newContainer();
+    String sas =
+        container.generateSas(
+            new BlobServiceSasSignatureValues(
+                OffsetDateTime.now(ZoneOffset.UTC).plusHours(1),
+                new BlobContainerSasPermission().setWritePermission(true)));
+    String connectionString =
+        "BlobEndpoint=" + azurite.blobEndpoint() + ";SharedAccessSignature=" + sas;
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+
+    DestinationResult result =
+        azure.deliver(
+            content("del-9"),
+            target(container.getBlobContainerName(), Map.of()),
+            credentials(connectionString));
+
+    assertThat(result.signedUrl()).isNull();
+    assertThat(result.url()).doesNotContain("?").doesNotContain("sig=");
+    assertThat(container.getBlobClient("cap-azure_ver-1_del-9.tar.gz").downloadContent().toBytes())
+        .isEqualTo(archive(ArchiveFormat.TAR_GZ));
   }
 
   @Test
