@@ -28,7 +28,11 @@ import dev.shipyard.workflows.delivery.DeliveryFailure;
 import dev.shipyard.workflows.delivery.DeliveryProviders;
 import dev.shipyard.workflows.delivery.DeliveryTarget;
 import dev.shipyard.workflows.delivery.DestinationResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,6 +45,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -50,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -271,6 +277,58 @@ class AzureDestinationTest {
     assertThat(result.url()).doesNotContain("?").doesNotContain("sig=");
     assertThat(container.getBlobClient("cap-azure_ver-1_del-9.tar.gz").downloadContent().toBytes())
         .isEqualTo(archive(ArchiveFormat.TAR_GZ));
+  }
+
+  /** A delivery run as an activity, to see its heartbeats. */
+  @ActivityInterface
+  public interface DeliverOnce {
+    String deliver(String container, String deliveryId);
+  }
+
+  @Test
+  void heartbeatsWhileItUploads() {
+    BlobContainerClient container = newContainer();
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    List<String> beats = new CopyOnWriteArrayList<>();
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      env.setActivityHeartbeatListener(String.class, beats::add);
+      env.registerActivitiesImplementations(
+          new DeliverOnce() {
+            @Override
+            public String deliver(String containerName, String deliveryId) {
+              try {
+                return azure
+                    .deliver(
+                        content(deliveryId),
+                        target(containerName, Map.of()),
+                        credentials(azurite.connectionString(Azurite.KEY)))
+                    .checksum();
+              } catch (Exception e) {
+                throw Activity.wrap(e);
+              }
+            }
+          });
+      DeliverOnce activity =
+          env.newActivityStub(
+              DeliverOnce.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(2))
+                  .setHeartbeatTimeout(Duration.ofSeconds(10))
+                  .build());
+
+      assertThat(activity.deliver(container.getBlobContainerName(), "del-10"))
+          .startsWith("sha256:");
+    } finally {
+      env.close();
+    }
+    assertThat(beats)
+        .isNotEmpty()
+        .allMatch(
+            beat ->
+                beat.equals(
+                    "uploading cap-azure_ver-1_del-10.tar.gz to Azure container "
+                        + container.getBlobContainerName()));
   }
 
   @Test
