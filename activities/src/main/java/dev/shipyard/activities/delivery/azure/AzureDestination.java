@@ -30,8 +30,10 @@ import dev.shipyard.storage.archive.ArchiveIntegrityException;
 import dev.shipyard.workflows.delivery.DeliveryFailure;
 import dev.shipyard.workflows.delivery.DeliveryTarget;
 import dev.shipyard.workflows.delivery.DestinationResult;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -154,8 +156,8 @@ public final class AzureDestination implements DeliveryDestination {
       metadata.put("blob", name);
       metadata.put("format", format.extension());
       return DestinationResult.delivered(target, url, signedUrl, "sha256:" + sha256, metadata);
-    } catch (ApplicationFailure e) {
-      throw e;
+    } catch (ApplicationFailure | ActivityCompletionException e) {
+      throw e; // typed already, or the activity's cancel (Heartbeats)
     } catch (Exception e) {
       throw failure(e, container, secrets);
     }
@@ -215,13 +217,16 @@ public final class AzureDestination implements DeliveryDestination {
       }
     }
 
-    void finish() {
+    void finish() throws InterruptedIOException {
       if (filled > 0 || blockIds.isEmpty()) {
         stage();
       }
     }
 
-    private void stage() {
+    private void stage() throws InterruptedIOException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("the delivery was cancelled"); // Heartbeats' interrupt
+      }
       // Same length for every ID (the service requires it) and the same ID for the same block on
       // every attempt.
       String id =
