@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code azure} provider: the version's archive as one block blob in the container named by
@@ -97,6 +98,10 @@ public final class AzureDestination implements DeliveryDestination {
           "InvalidAuthenticationInfo",
           "NoAuthenticationInformation");
 
+  /** The service's rule for container names ({@code $root} aside, which is not delivered to). */
+  private static final Pattern CONTAINER_NAME =
+      Pattern.compile("(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*");
+
   private final OutboundHttp http;
   private final int blockSize;
 
@@ -130,6 +135,12 @@ public final class AzureDestination implements DeliveryDestination {
                         "option format must be one of " + ArchiveFormat.names()));
     long expiry = urlExpiry(target);
     String container = target.destination();
+    if (container == null || !CONTAINER_NAME.matcher(container).matches()) {
+      throw DeliveryFailures.of(
+          DeliveryFailure.REQUEST_REJECTED,
+          "destination must be an Azure container name: 3 to 63 lower-case letters, digits and"
+              + " single hyphens, starting and ending with a letter or digit");
+    }
     BlobServiceClient service = client(connectionString, secrets);
     String endpoint = service.getAccountUrl();
     try {

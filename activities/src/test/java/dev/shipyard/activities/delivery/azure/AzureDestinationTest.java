@@ -394,6 +394,26 @@ class AzureDestinationTest {
   }
 
   @Test
+  void anInvalidContainerNameIsRejectedBeforeAnyRequest() {
+    AzureDestination azure = new AzureDestination(OutboundGuard.strict(), BLOCK);
+    for (String name : List.of("ab", "Upper", "double--hyphen", "-start", "end-", "a/b")) {
+      assertThatThrownBy(
+              () ->
+                  azure.deliver(
+                      content("del-11"),
+                      target(name, Map.of()),
+                      credentials(azurite.connectionString(Azurite.KEY))))
+          .as(name)
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              f -> {
+                assertThat(f.getType()).isEqualTo(DeliveryFailure.REQUEST_REJECTED.name());
+                assertThat(f.isNonRetryable()).isTrue();
+              });
+    }
+  }
+
+  @Test
   void theMetadataAddressIsRefused() {
     String connectionString =
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
@@ -403,7 +423,9 @@ class AzureDestinationTest {
     assertThatThrownBy(
             () ->
                 azure.deliver(
-                    content("del-6"), target("c", Map.of()), credentials(connectionString)))
+                    content("del-6"),
+                    target("deliveries", Map.of()),
+                    credentials(connectionString)))
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
             f -> {
@@ -467,7 +489,9 @@ class AzureDestinationTest {
     assertThatThrownBy(
             () ->
                 azure.deliver(
-                    content("del-8"), target("c", Map.of()), credentials(connectionString)))
+                    content("del-8"),
+                    target("deliveries", Map.of()),
+                    credentials(connectionString)))
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
             f -> {
