@@ -272,15 +272,10 @@ public final class AzureDestination implements DeliveryDestination {
           .connectionString(connectionString)
           .httpClient(new GuardedHttpClient(http))
           .httpLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE))
-          // A few quick retries of a block or commit; longer outages are the activity's retries.
+          // Retries happen in one layer (DESIGN.md §7): the activity's, which restages the same
+          // blocks; the SDK tries each request once.
           .retryOptions(
-              new RequestRetryOptions(
-                  RetryPolicyType.EXPONENTIAL,
-                  3,
-                  (Duration) null,
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(8),
-                  null))
+              new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Duration) null, null, null, null))
           .buildClient();
     } catch (RuntimeException e) {
       // The SDK's message may quote the connection string: none of it is passed on.
