@@ -22,6 +22,7 @@ import dev.shipyard.activities.delivery.DeliveryContent;
 import dev.shipyard.activities.delivery.DeliveryCredentials;
 import dev.shipyard.activities.delivery.DeliveryDestination;
 import dev.shipyard.activities.delivery.DeliveryFailures;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.outbound.OutboundRefusedException;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -103,15 +105,21 @@ public final class AzureDestination implements DeliveryDestination {
       Pattern.compile("(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*");
 
   private final OutboundHttp http;
+  private final OutboundBreakers breakers;
   private final int blockSize;
 
-  public AzureDestination(OutboundGuard guard) {
-    this(guard, BLOCK_SIZE);
+  /**
+   * @param breakers the worker's breakers: one per storage endpoint ({@code azure-blob
+   *     <host:port>}), so an account that keeps failing fails its deliveries at once for a while
+   */
+  public AzureDestination(OutboundGuard guard, OutboundBreakers breakers) {
+    this(guard, breakers, BLOCK_SIZE);
   }
 
   /** With another block size (tests: several blocks from a small archive). */
-  AzureDestination(OutboundGuard guard, int blockSize) {
+  AzureDestination(OutboundGuard guard, OutboundBreakers breakers, int blockSize) {
     this.http = new OutboundHttp(guard, Duration.ofSeconds(10), Duration.ofMinutes(2));
+    this.breakers = breakers;
     this.blockSize = blockSize;
   }
 
@@ -153,11 +161,16 @@ public final class AzureDestination implements DeliveryDestination {
     BlobContainerClient containerClient = service.getBlobContainerClient(container);
     String name = content.objectName(target.option("prefix", null), format);
     BlockBlobClient blob = containerClient.getBlobClient(name).getBlockBlobClient();
+    URI account = URI.create(endpoint);
+    OutboundBreakers.Dependency<String> storage =
+        breakers.dependency(
+            "azure-blob " + account.getHost() + ":" + OutboundGuard.port(account),
+            AzureDestination::outage);
     try {
       String sha256 =
           Heartbeats.during(
               "uploading " + name + " to Azure container " + container,
-              () -> upload(content, format, blob));
+              () -> storage.call(() -> upload(content, format, blob)));
       String url = blobUrl(containerClient, name);
       // A SAS-only connection string cannot sign another SAS (and its own is not handed out).
       String signedUrl =
@@ -357,6 +370,25 @@ public final class AzureDestination implements DeliveryDestination {
       }
     }
     return DeliveryCredentials.of(secrets);
+  }
+
+  /** Whether {@code e} says the storage endpoint is failing (not: it refused the request). */
+  static boolean outage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BlobStorageException storage) {
+        int status = storage.getStatusCode();
+        return status >= 500 || status == 408 || status == 429;
+      }
+      if (t instanceof OutboundRefusedException
+          || t instanceof GuardedHttpClient.Refused
+          || t instanceof InterruptedIOException) {
+        return false;
+      }
+      if (t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The typed failure of an exception of the upload. */

@@ -16,6 +16,7 @@ import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import dev.shipyard.activities.delivery.DeliveryContent;
 import dev.shipyard.activities.delivery.DeliveryCredentials;
 import dev.shipyard.activities.delivery.LocalS3;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.storage.ContentAddress;
@@ -73,6 +74,12 @@ class AzureDestinationTest {
 
   /** A small block size, so a 3 MiB archive is several staged blocks. */
   private static final int BLOCK = 1024 * 1024;
+
+  /**
+   * The worker's breakers, opening after 2 calls of which half failed (the unanswered endpoint).
+   */
+  private static final OutboundBreakers BREAKERS =
+      new OutboundBreakers(new OutboundBreakers.Settings(50, 2, 2, Duration.ofMinutes(1), 1, 25));
 
   @TempDir static Path dir;
 
@@ -165,13 +172,14 @@ class AzureDestinationTest {
     DeliveryProviders.Provider azure = DeliveryProviders.find("azure").orElseThrow();
     assertThat(azure.requiredCredentials()).containsExactly("connection_string");
     assertThat(azure.options()).containsExactly("prefix", "format", "url_expiry_seconds");
-    assertThat(new AzureDestination(OutboundGuard.strict()).mode()).isEqualTo(azure.name());
+    assertThat(new AzureDestination(OutboundGuard.strict(), BREAKERS).mode())
+        .isEqualTo(azure.name());
   }
 
   @Test
   void deliversTheArchiveInBlocksReadBackBySdkAndSasUrl() throws Exception {
     BlobContainerClient container = newContainer();
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
 
     DestinationResult result =
         azure.deliver(
@@ -227,7 +235,7 @@ class AzureDestinationTest {
   @Test
   void aRetriedDeliveryOverwritesItsOwnBlob() throws Exception {
     BlobContainerClient container = newContainer();
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
     DeliveryTarget target = target(container.getBlobContainerName(), Map.of("format", "zip"));
     DeliveryCredentials credentials = credentials(azurite.connectionString(Azurite.KEY));
     String name = "cap-azure_ver-1_del-2.zip";
@@ -265,7 +273,7 @@ class AzureDestinationTest {
                 new BlobContainerSasPermission().setWritePermission(true)));
     String connectionString =
         "BlobEndpoint=" + azurite.blobEndpoint() + ";SharedAccessSignature=" + sas;
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
 
     DestinationResult result =
         azure.deliver(
@@ -288,7 +296,7 @@ class AzureDestinationTest {
   @Test
   void heartbeatsWhileItUploads() {
     BlobContainerClient container = newContainer();
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
     List<String> beats = new CopyOnWriteArrayList<>();
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
@@ -333,7 +341,7 @@ class AzureDestinationTest {
 
   @Test
   void aMissingContainerIsDestinationNotFound() {
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
     assertThatThrownBy(
             () ->
                 azure.deliver(
@@ -359,7 +367,7 @@ class AzureDestinationTest {
     new Random(3).nextBytes(wrong);
     String wrongKey = Base64.getEncoder().encodeToString(wrong);
     String connectionString = azurite.connectionString(wrongKey);
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
 
     assertThatThrownBy(
             () ->
@@ -381,7 +389,7 @@ class AzureDestinationTest {
   @Test
   void aMalformedConnectionStringIsRejectedWithoutBeingQuoted() {
     String malformed = "AccountName=devstoreaccount1;AccountKey=" + Azurite.KEY + ";no-equals-sign";
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
     assertThatThrownBy(
             () -> azure.deliver(content("del-5"), target("any", Map.of()), credentials(malformed)))
         .isInstanceOfSatisfying(
@@ -395,7 +403,7 @@ class AzureDestinationTest {
 
   @Test
   void anInvalidContainerNameIsRejectedBeforeAnyRequest() {
-    AzureDestination azure = new AzureDestination(OutboundGuard.strict(), BLOCK);
+    AzureDestination azure = new AzureDestination(OutboundGuard.strict(), BREAKERS, BLOCK);
     for (String name : List.of("ab", "Upper", "double--hyphen", "-start", "end-", "a/b")) {
       assertThatThrownBy(
               () ->
@@ -419,7 +427,7 @@ class AzureDestinationTest {
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
             + Azurite.KEY
             + ";BlobEndpoint=http://169.254.169.254/devstoreaccount1;";
-    AzureDestination azure = new AzureDestination(loopbackAllowed, BLOCK);
+    AzureDestination azure = new AzureDestination(loopbackAllowed, BREAKERS, BLOCK);
     assertThatThrownBy(
             () ->
                 azure.deliver(
@@ -446,7 +454,7 @@ class AzureDestinationTest {
             + ";BlobEndpoint=http://localhost:"
             + azurite.port()
             + "/devstoreaccount1;";
-    AzureDestination strict = new AzureDestination(OutboundGuard.strict(), BLOCK);
+    AzureDestination strict = new AzureDestination(OutboundGuard.strict(), BREAKERS, BLOCK);
     assertThatThrownBy(
             () ->
                 strict.deliver(
@@ -463,7 +471,8 @@ class AzureDestinationTest {
     assertThat(names(container)).isEmpty();
 
     // The same endpoint with loopback allowed (as the tests and the local platform allow it).
-    AzureDestination allowing = new AzureDestination(OutboundGuard.allowing("127.0.0.0/8"), BLOCK);
+    AzureDestination allowing =
+        new AzureDestination(OutboundGuard.allowing("127.0.0.0/8"), BREAKERS, BLOCK);
     DestinationResult result =
         allowing.deliver(
             content("del-7"),
@@ -474,7 +483,7 @@ class AzureDestinationTest {
   }
 
   @Test
-  void anEndpointThatDoesNotAnswerIsRetryableUnavailable() throws Exception {
+  void anEndpointThatDoesNotAnswerIsRetryableUnavailableThenItsBreakerOpens() throws Exception {
     int closed;
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
@@ -485,20 +494,30 @@ class AzureDestinationTest {
             + ";BlobEndpoint=http://127.0.0.1:"
             + closed
             + "/devstoreaccount1;";
-    AzureDestination azure = new AzureDestination(OutboundGuard.allowing("127.0.0.1/32"), BLOCK);
-    assertThatThrownBy(
-            () ->
-                azure.deliver(
-                    content("del-8"),
-                    target("deliveries", Map.of()),
-                    credentials(connectionString)))
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            f -> {
-              assertThat(f.getType()).isEqualTo(DeliveryFailure.DESTINATION_UNAVAILABLE.name());
-              assertThat(f.isNonRetryable()).isFalse();
-              assertNoSecret(f, Azurite.KEY, connectionString);
-            });
+    AzureDestination azure =
+        new AzureDestination(OutboundGuard.allowing("127.0.0.1/32"), BREAKERS, BLOCK);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      boolean breakerOpen = attempt == 3;
+      assertThatThrownBy(
+              () ->
+                  azure.deliver(
+                      content("del-8"),
+                      target("deliveries", Map.of()),
+                      credentials(connectionString)))
+          .as("attempt %d", attempt)
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              f -> {
+                assertThat(f.getType()).isEqualTo(DeliveryFailure.DESTINATION_UNAVAILABLE.name());
+                assertThat(f.isNonRetryable()).isFalse();
+                // The first two tried and failed to connect; then the breaker fails it at once.
+                assertThat(
+                        f.getOriginalMessage()
+                            .contains("azure-blob 127.0.0.1:" + closed + " is failing"))
+                    .isEqualTo(breakerOpen);
+                assertNoSecret(f, Azurite.KEY, connectionString);
+              });
+    }
   }
 
   @Test
