@@ -82,6 +82,18 @@ public final class OutboundHttp {
   }
 
   /**
+   * {@link #exchange(String, URI, Map, long, Body, int)} with {@code content} as the body (null:
+   * none): REST calls whose JSON body is small and whose answer is read (the GitHub API's).
+   */
+  public Response exchange(
+      String method, URI url, Map<String, String> headers, byte[] content, int maxBody)
+      throws IOException {
+    return content == null
+        ? exchange(method, url, headers, -1, null, maxBody)
+        : exchange(method, url, headers, content.length, out -> out.write(content), maxBody);
+  }
+
+  /**
    * A response read by {@link #get}: the final status, the headers (names in lower case, values in
    * order) and at most {@code maxBody} bytes of the body.
    */

@@ -109,8 +109,9 @@ public final class AzureDestination implements DeliveryDestination {
   private final int blockSize;
 
   /**
-   * @param breakers the worker's breakers: one per storage endpoint ({@code azure-blob
-   *     <host:port>}), so an account that keeps failing fails its deliveries at once for a while
+   * @param breakers the worker's breakers: one per storage endpoint ({@code
+   *     azure-blob:<host>:<port>}), so an account that keeps failing fails its deliveries at once
+   *     for a while
    */
   public AzureDestination(OutboundGuard guard, OutboundBreakers breakers) {
     this(guard, breakers, BLOCK_SIZE);
@@ -164,7 +165,7 @@ public final class AzureDestination implements DeliveryDestination {
     URI account = URI.create(endpoint);
     OutboundBreakers.Dependency<String> storage =
         breakers.dependency(
-            "azure-blob " + account.getHost() + ":" + OutboundGuard.port(account),
+            "azure-blob:" + account.getHost() + ":" + OutboundGuard.port(account),
             AzureDestination::outage);
     try {
       String sha256 =

@@ -513,7 +513,7 @@ class AzureDestinationTest {
                 // The first two tried and failed to connect; then the breaker fails it at once.
                 assertThat(
                         f.getOriginalMessage()
-                            .contains("azure-blob 127.0.0.1:" + closed + " is failing"))
+                            .contains("azure-blob:127.0.0.1:" + closed + " is failing"))
                     .isEqualTo(breakerOpen);
                 assertNoSecret(f, Azurite.KEY, connectionString);
               });
