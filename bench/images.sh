@@ -8,7 +8,7 @@
 # a fresh temporary storage dir), then runs bench/java/ImageBench.java (Java's source launcher,
 # classpath: the platform jar's own classes and libraries), which per stack:
 #   - pushes a base image of one layer made of a real local runtime directory (python: the stdlib
-#     of /usr/lib/python3.*, node: /usr/share/nodejs, java: $JAVA_HOME/lib), standing in for the
+#     of /usr/lib/python3.*, node: the node binary, java: the JDK's $JAVA_HOME/lib/modules image), standing in for the
 #     runtime images no outside registry can provide here;
 #   - generates the stack's capsule with the offline engine (FastAPI, Express, Spring Boot) and,
 #     per run, builds and pushes it on that base with the platform's JibImageBuilder:
@@ -33,10 +33,10 @@ EXTRA_ENV=()
 command -v docker-registry >/dev/null || die "docker-registry is required (apt-get install docker-registry)"
 
 PY_LIB="$(ls -d /usr/lib/python3.[0-9]* 2>/dev/null | head -1)"
-NODE_LIB=/usr/share/nodejs
-JAVA_LIB="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib"
+NODE_LIB="$(readlink -f "$(command -v node)")"
+JAVA_LIB="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/modules"
 for d in "$PY_LIB" "$NODE_LIB" "$JAVA_LIB"; do
-  [ -d "$d" ] || die "no runtime directory $d"
+  [ -e "$d" ] || die "no runtime $d"
 done
 
 mkdir -p "$WORK/registry"
