@@ -20,6 +20,7 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.delivery.azure.AzureDestination;
 import dev.shipyard.activities.delivery.git.GitDestination;
 import dev.shipyard.activities.delivery.git.GitPusher;
 import dev.shipyard.activities.delivery.git.GitSettings;
@@ -30,9 +31,14 @@ import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
 import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
 import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
 import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
+import dev.shipyard.activities.images.ImageBuildActivitiesImpl;
+import dev.shipyard.activities.images.ImageSettings;
+import dev.shipyard.activities.images.JdbcImageRecordActivities;
+import dev.shipyard.activities.images.JibImageBuilder;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandbox;
 import dev.shipyard.activities.sandbox.Sandboxes;
+import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
@@ -51,6 +57,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -276,6 +283,37 @@ class ActivityBeans {
     return new DeploymentRolloutActivitiesImpl(cluster, Clock.systemUTC(), Duration.ofMillis(500));
   }
 
+  /** Image builds (Jib, no daemon): {@code shipyard.images.*} ({@code IMAGE_*}). */
+  @Bean
+  ImageBuildActivitiesImpl imageBuildActivities(
+      BlobStore blobs,
+      @Value("${shipyard.images.registry:}") String registry,
+      @Value("${shipyard.images.registry-insecure:false}") boolean insecure,
+      @Value("${shipyard.images.registry-username:}") String username,
+      @Value("${shipyard.images.registry-password:}") String password,
+      @Value("${shipyard.images.base-java:}") String baseJava,
+      @Value("${shipyard.images.base-python:}") String basePython,
+      @Value("${shipyard.images.base-node:}") String baseNode,
+      @Value("${shipyard.images.cache-dir:}") String cacheDir) {
+    ImageSettings settings =
+        new ImageSettings(
+            registry,
+            insecure,
+            username,
+            password,
+            Map.of("java-maven", baseJava, "python", basePython, "node", baseNode),
+            cacheDir.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "shipyard-images")
+                : Path.of(cacheDir));
+    log.info("Images: {}", settings);
+    return new ImageBuildActivitiesImpl(new ProjectFiles(blobs), new JibImageBuilder(settings));
+  }
+
+  @Bean
+  JdbcImageRecordActivities imageRecordActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new JdbcImageRecordActivities(jdbc, json);
+  }
+
   /** Commits and pushes of the {@code git} and {@code github} delivery providers. */
   @Bean
   GitPusher gitPusher(
@@ -305,6 +343,15 @@ class ActivityBeans {
         pusher,
         new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(60)),
         breakers);
+  }
+
+  /**
+   * The {@code azure} delivery provider: every request through the outbound guard, each storage
+   * endpoint behind its breaker ({@code azure-blob:<host>:<port>}).
+   */
+  @Bean
+  AzureDestination azureDestination(OutboundGuard outbound, OutboundBreakers breakers) {
+    return new AzureDestination(outbound, breakers);
   }
 
   /** Helm chart validation: strict lint and template by the helm that helm-java bundles. */

@@ -21,6 +21,9 @@ import dev.shipyard.workflows.deployments.DeploymentEventActivities;
 import dev.shipyard.workflows.deployments.DeploymentRecordActivities;
 import dev.shipyard.workflows.deployments.DeploymentRolloutActivities;
 import dev.shipyard.workflows.deployments.DeploymentWorkflowImpl;
+import dev.shipyard.workflows.images.ImageBuildActivities;
+import dev.shipyard.workflows.images.ImageBuildWorkflowImpl;
+import dev.shipyard.workflows.images.ImageRecordActivities;
 import dev.shipyard.workflows.platform.ProjectionActivities;
 import dev.shipyard.workflows.tasks.TaskEventActivities;
 import io.temporal.activity.ActivityOptions;
@@ -65,6 +68,7 @@ public final class WorkerRegistry {
           new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS),
           new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM),
+          new WorkflowBinding(ImageBuildWorkflowImpl.class, TaskQueues.BUILDS),
           new WorkflowBinding(HelmChartValidationWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
@@ -104,6 +108,10 @@ public final class WorkerRegistry {
               CapsuleBatchExportActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
               CapsuleBatchRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              ImageBuildActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              ImageRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
               HelmChartValidationActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP));
 
