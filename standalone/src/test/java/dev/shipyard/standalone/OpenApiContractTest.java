@@ -175,6 +175,7 @@ class OpenApiContractTest {
             Map.entry("/auth/", "BuildsError"),
             Map.entry("/api/deployments", "DeploymentError"),
             Map.entry("/api/services", "DeploymentError"),
+            Map.entry("/api/container-images", "DeploymentError"),
             Map.entry("/api/helm-charts", "DeploymentError"),
             Map.entry("/v1/", "EngineError"));
     List<String> problems = new ArrayList<>();
