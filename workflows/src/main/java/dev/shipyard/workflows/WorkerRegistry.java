@@ -14,6 +14,9 @@ import dev.shipyard.workflows.capsules.CapsuleValidationActivities;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportActivities;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportWorkflowImpl;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchRecordActivities;
+import dev.shipyard.workflows.delivery.DeliveryDestinationActivities;
+import dev.shipyard.workflows.delivery.DeliveryRecordActivities;
+import dev.shipyard.workflows.delivery.DeliveryWorkflowImpl;
 import dev.shipyard.workflows.deployments.DeploymentClusterActivities;
 import dev.shipyard.workflows.deployments.DeploymentEventActivities;
 import dev.shipyard.workflows.deployments.DeploymentRecordActivities;
@@ -62,7 +65,8 @@ public final class WorkerRegistry {
           new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS),
           new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS),
-          new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM));
+          new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM),
+          new WorkflowBinding(DeliveryWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -100,9 +104,13 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleBatchExportActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
-              CapsuleBatchRecordActivities.class,
+              CapsuleBatchRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              DeliveryDestinationActivities.class,
               TaskQueues.PLATFORM,
-              ActivityProfile.BOOKKEEPING));
+              ActivityProfile.DESTINATION),
+          new ActivityBinding(
+              DeliveryRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING));
 
   private WorkerRegistry() {}
 
