@@ -19,6 +19,10 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.delivery.DeliveryDestination;
+import dev.shipyard.activities.delivery.DeliveryDestinationActivitiesImpl;
+import dev.shipyard.activities.delivery.JdbcDeliveryRecordActivities;
+import dev.shipyard.activities.delivery.s3.S3Destination;
 import dev.shipyard.activities.deployments.DeploymentCluster;
 import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
 import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
@@ -248,5 +252,30 @@ class ActivityBeans {
   @Bean
   DeploymentRolloutActivitiesImpl deploymentRolloutActivities(DeploymentCluster cluster) {
     return new DeploymentRolloutActivitiesImpl(cluster, Clock.systemUTC(), Duration.ofMillis(500));
+  }
+
+  /** The {@code s3} delivery provider; its endpoints pass the outbound guard. */
+  @Bean
+  S3Destination s3Destination(OutboundGuard outbound) {
+    return new S3Destination(outbound);
+  }
+
+  /**
+   * Delivery destinations: one {@link DeliveryDestination} bean per provider of {@code
+   * DeliveryProviders} (the worker does not start otherwise), credentials opened with {@code
+   * SECRETS_KEYS}.
+   */
+  @Bean
+  DeliveryDestinationActivitiesImpl deliveryDestinationActivities(
+      List<DeliveryDestination> destinations,
+      JdbcTemplate jdbc,
+      BlobStore blobs,
+      ClusterBeans.WorkerSecretBox secrets) {
+    return new DeliveryDestinationActivitiesImpl(destinations, jdbc, blobs, secrets::box);
+  }
+
+  @Bean
+  JdbcDeliveryRecordActivities deliveryRecordActivities(JdbcTemplate jdbc) {
+    return new JdbcDeliveryRecordActivities(jdbc);
   }
 }
