@@ -24,6 +24,7 @@ CREATE TABLE delivery_targets (
     mode          TEXT        NOT NULL,
     destination   TEXT        NOT NULL,
     options       JSONB       NOT NULL DEFAULT '{}',
+    credential_names TEXT[]   NOT NULL DEFAULT '{}',  -- shown; the values are sealed
     credential_id UUID        REFERENCES delivery_credentials (id),
     created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
     UNIQUE (owner_id, name)
