@@ -44,6 +44,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * capsules-api.md §4: {@code POST /capsule/{capsule_id}/deliver} checks every destination against
@@ -197,6 +198,21 @@ class DeliveryController {
       String versionId,
       String deliveryId,
       List<Destination> destinations) {
+    // sealing draws from SecureRandom (it may read /dev/urandom): off the event loop
+    return Mono.fromCallable(() -> request(caller, capsuleId, versionId, deliveryId, destinations))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(prepared -> started(caller, prepared));
+  }
+
+  /** The workflow's request and the credentials sealed for it. */
+  private record Sealed(DeliveryRequest request, List<DeliveryStore.SealedCredentials> sealed) {}
+
+  private Sealed request(
+      Caller caller,
+      String capsuleId,
+      String versionId,
+      String deliveryId,
+      List<Destination> destinations) {
     List<DeliveryTarget> targets = new ArrayList<>();
     List<DeliveryStore.SealedCredentials> sealed = new ArrayList<>();
     for (int i = 0; i < destinations.size(); i++) {
@@ -215,7 +231,7 @@ class DeliveryController {
           new DeliveryTarget(
               i, d.checked().mode(), d.checked().destination(), d.checked().options(), ref));
     }
-    DeliveryRequest request =
+    return new Sealed(
         new DeliveryRequest(
             deliveryId,
             capsuleId,
@@ -223,7 +239,13 @@ class DeliveryController {
             caller.tenantId(),
             caller.userId().toString(),
             targets,
-            properties.retryWindow());
+            properties.retryWindow()),
+        sealed);
+  }
+
+  private Mono<Void> started(Caller caller, Sealed prepared) {
+    DeliveryRequest request = prepared.request();
+    List<DeliveryStore.SealedCredentials> sealed = prepared.sealed();
     return store
         .insert(request, caller, sealed)
         .then(
@@ -397,19 +419,20 @@ class DeliveryController {
   /** capsules-api.md §13, generated from the registry the workflow and the worker use. */
   @GetMapping("/delivery/providers")
   @PreAuthorize("hasAuthority('delivery:read')")
-  public DeliveryBodies.Providers providers() {
-    return new DeliveryBodies.Providers(
-        DeliveryProviders.ALL.stream()
-            .map(
-                p ->
-                    new DeliveryBodies.Provider(
-                        p.name(),
-                        p.description(),
-                        p.requiredCredentials(),
-                        p.optionalCredentials(),
-                        p.options(),
-                        p.retryWindow().toSeconds()))
-            .toList());
+  public Mono<DeliveryBodies.Providers> providers() {
+    return Mono.just(
+        new DeliveryBodies.Providers(
+            DeliveryProviders.ALL.stream()
+                .map(
+                    p ->
+                        new DeliveryBodies.Provider(
+                            p.name(),
+                            p.description(),
+                            p.requiredCredentials(),
+                            p.optionalCredentials(),
+                            p.options(),
+                            p.retryWindow().toSeconds()))
+                .toList()));
   }
 
   static ApiException deliveryNotFound(String id) {

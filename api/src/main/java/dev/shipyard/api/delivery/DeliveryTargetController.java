@@ -23,8 +23,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Saved delivery targets: a destination with its credentials, sealed when stored and never answered
@@ -48,6 +50,7 @@ class DeliveryTargetController {
   }
 
   @PostMapping("/delivery/targets")
+  @ResponseStatus(HttpStatus.CREATED)
   @PreAuthorize("hasAuthority('delivery:create')")
   @DocumentedErrors({HttpStatus.CONFLICT, HttpStatus.SERVICE_UNAVAILABLE})
   @io.swagger.v3.oas.annotations.parameters.RequestBody(
@@ -58,7 +61,7 @@ class DeliveryTargetController {
               schema =
                   @io.swagger.v3.oas.annotations.media.Schema(
                       implementation = DeliveryBodies.TargetRequest.class)))
-  public Mono<ResponseEntity<DeliveryBodies.Target>> create(
+  public Mono<DeliveryBodies.Target> create(
       @AuthenticationPrincipal Caller caller, @RequestBody JsonNode body) {
     DeliveryBodies.TargetRequest request = parse(body);
     if (request.name() == null || !NAME.matcher(request.name()).matches()) {
@@ -73,10 +76,11 @@ class DeliveryTargetController {
             request.credentials(),
             request.options(),
             true);
-    DeliveryStore.SealedCredentials sealed = sealer.seal(checked.credentials());
     UUID id = Secrets.uuid();
-    return store
-        .insertTarget(caller, id, request.name(), checked, sealed)
+    // sealing draws from SecureRandom (it may read /dev/urandom): off the event loop
+    return Mono.fromCallable(() -> sealer.seal(checked.credentials()))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(box -> store.insertTarget(caller, id, request.name(), checked, box))
         .flatMap(
             inserted ->
                 inserted
@@ -85,7 +89,7 @@ class DeliveryTargetController {
                         CapsuleErrors.conflict(
                             "TARGET_EXISTS",
                             "You already have a delivery target named " + request.name())))
-        .map(t -> ResponseEntity.status(HttpStatus.CREATED).body(body(t)));
+        .map(DeliveryTargetController::body);
   }
 
   @GetMapping("/delivery/targets")

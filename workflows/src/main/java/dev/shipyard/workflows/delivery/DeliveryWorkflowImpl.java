@@ -18,6 +18,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * See {@link DeliveryWorkflow}. Deterministic: every destination step starts at once, each with its
@@ -143,6 +144,11 @@ public class DeliveryWorkflowImpl implements DeliveryWorkflow {
         failure instanceof ActivityFailure && failure.getCause() != null
             ? failure.getCause()
             : failure;
+    if (cause instanceof TimeoutFailure timeout && timeout.getCause() == null) {
+      return "the attempt timed out ("
+          + timeout.getTimeoutType().name().replace("TIMEOUT_TYPE_", "").toLowerCase(Locale.ROOT)
+          + ")";
+    }
     if (cause instanceof TemporalFailure temporal) {
       return temporal.getOriginalMessage();
     }

@@ -252,6 +252,7 @@ public class S3Destination implements DeliveryDestination {
     PipedInputStream pipeIn = new PipedInputStream(PIPE_BUFFER);
     PipedOutputStream pipeOut = new PipedOutputStream(pipeIn);
     CompletableFuture<Void> writerDone = new CompletableFuture<>();
+    abortLeftovers(s3, settings);
     String uploadId =
         s3.createMultipartUpload(
                 c ->
@@ -313,6 +314,19 @@ public class S3Destination implements DeliveryDestination {
       }
     }
     return new Uploaded(size[0], HexFormat.of().formatHex(sha256.digest()), parts.size());
+  }
+
+  /**
+   * Aborts the unfinished multipart uploads of this key: those of an attempt whose worker died
+   * mid-upload (the key is this delivery's alone, so nothing else uploads to it).
+   */
+  private static void abortLeftovers(S3Client s3, Settings settings) {
+    s3
+        .listMultipartUploads(l -> l.bucket(settings.bucket()).prefix(settings.key()))
+        .uploads()
+        .stream()
+        .filter(u -> u.key().equals(settings.key()))
+        .forEach(u -> abort(s3, settings, u.uploadId()));
   }
 
   private static void awaitWriter(CompletableFuture<Void> writerDone) throws Exception {
