@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -103,9 +102,9 @@ class DeliveryTargetController {
   }
 
   @DeleteMapping("/delivery/targets/{targetId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
   @PreAuthorize("hasAuthority('delivery:create')")
-  public Mono<ResponseEntity<Void>> delete(
-      @AuthenticationPrincipal Caller caller, @PathVariable String targetId) {
+  public Mono<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String targetId) {
     UUID id;
     try {
       id = UUID.fromString(targetId);
@@ -114,11 +113,7 @@ class DeliveryTargetController {
     }
     return store
         .deleteTarget(caller, id)
-        .flatMap(
-            deleted ->
-                deleted
-                    ? Mono.just(ResponseEntity.noContent().<Void>build())
-                    : Mono.error(targetNotFound(targetId)));
+        .flatMap(deleted -> deleted ? Mono.<Void>empty() : Mono.error(targetNotFound(targetId)));
   }
 
   private static DeliveryBodies.Target body(DeliveryStore.TargetRow t) {

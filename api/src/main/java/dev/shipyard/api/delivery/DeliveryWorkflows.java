@@ -21,6 +21,8 @@ import reactor.core.scheduler.Schedulers;
 @Component
 class DeliveryWorkflows {
 
+  private static final Duration QUERY_WAIT = Duration.ofSeconds(2);
+
   private final WorkflowClient temporal;
   private final String taskQueue;
 
@@ -77,6 +79,8 @@ class DeliveryWorkflows {
     return Mono.fromCallable(
             () -> temporal.newWorkflowStub(DeliveryWorkflow.class, workflowId).progress())
         .subscribeOn(Schedulers.boundedElastic())
+        // a query waits for a worker: a delivery not picked up yet answers without progress
+        .timeout(QUERY_WAIT)
         .onErrorResume(e -> Mono.empty());
   }
 }

@@ -351,14 +351,28 @@ class DeliveryApiTest {
         .extracting(e -> e.get("event"))
         .containsExactly("capsule.delivered", "delivery.failed");
     assertThat(events).allSatisfy(e -> assertThat(e.get("version_id")).isEqualTo(versionId));
-    String failedPayload = (String) events.get(1).get("payload");
-    assertThat(failedPayload)
-        .contains("\"delivery_id\":\"" + deliveryId + "\"")
-        .contains("\"user_id\":\"" + owner.id() + "\"")
-        .contains("down-bucket")
-        .contains("DESTINATION_UNAVAILABLE")
-        .contains("OUTBOUND_REFUSED")
-        .doesNotContain(bucketA);
+    Map<String, Object> failedData =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue((String) events.get(1).get("payload"), Map.class);
+    assertThat(failedData)
+        .containsEntry("capsule_id", capsuleId)
+        .containsEntry("version_id", versionId)
+        .containsEntry("delivery_id", deliveryId)
+        .containsEntry("user_id", owner.id())
+        .containsEntry("summary", Map.of("total_destinations", 4, "successful", 2, "failed", 2));
+    assertThat((List<Map<String, Object>>) failedData.get("failed_destinations"))
+        .extracting(d -> d.get("destination"), d -> d.get("error_code"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("down-bucket", "DESTINATION_UNAVAILABLE"),
+            org.assertj.core.groups.Tuple.tuple("metadata-bucket", "OUTBOUND_REFUSED"));
+    Map<String, Object> deliveredData =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue((String) events.get(0).get("payload"), Map.class);
+    assertThat((List<Map<String, Object>>) deliveredData.get("destinations"))
+        .extracting(d -> d.get("destination"), d -> d.get("checksum"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(bucketA, a.get("checksum")),
+            org.assertj.core.groups.Tuple.tuple(bucketB, b.get("checksum")));
     // the inline credentials are erased once the delivery ended
     assertThat(
             jdbc()
