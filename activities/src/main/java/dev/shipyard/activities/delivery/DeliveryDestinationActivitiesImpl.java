@@ -76,27 +76,31 @@ public class DeliveryDestinationActivitiesImpl implements DeliveryDestinationAct
       throw DeliveryFailures.of(
           DeliveryFailure.REQUEST_REJECTED, "Unknown delivery mode " + request.target().mode());
     }
-    DeliveryContent content =
-        new DeliveryContent(
-            request.capsuleId(),
-            request.versionId(),
-            request.deliveryId(),
-            manifest(request),
-            blobs);
-    DeliveryCredentials credentials = credentials(request);
+    // opened inside the step, so the step heartbeats from its start; kept for scrubbing messages
+    DeliveryCredentials[] opened = {DeliveryCredentials.none()};
     try {
       return Heartbeats.during(
           "delivering to " + request.target().mode() + " " + request.target().destination(),
-          () -> destination.deliver(content, request.target(), credentials));
+          () -> {
+            DeliveryContent content =
+                new DeliveryContent(
+                    request.capsuleId(),
+                    request.versionId(),
+                    request.deliveryId(),
+                    manifest(request),
+                    blobs);
+            opened[0] = credentials(request);
+            return destination.deliver(content, request.target(), opened[0]);
+          });
     } catch (ActivityCompletionException | ApplicationFailure e) {
       throw e;
     } catch (ArchiveIntegrityException e) {
       throw DeliveryFailures.of(
-          DeliveryFailure.CONTENT_MISSING, DeliveryFailures.scrub(e.getMessage(), credentials));
+          DeliveryFailure.CONTENT_MISSING, DeliveryFailures.scrub(e.getMessage(), opened[0]));
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw DeliveryFailures.of(
-          DeliveryFailure.DESTINATION_UNAVAILABLE, DeliveryFailures.scrub(message, credentials));
+          DeliveryFailure.DESTINATION_UNAVAILABLE, DeliveryFailures.scrub(message, opened[0]));
     }
   }
 
