@@ -162,17 +162,18 @@ class OpenApiContractTest {
                 .getResponseBody());
     assertThat(document.path("openapi").asText()).startsWith("3.0");
     Map<String, String> errorSchemaByPrefix =
-        Map.of(
-            "/capsule", "CapsuleError",
-            "/generate/", "CapsuleError",
-            "/api/v2/", "ApiResponseObject",
-            "/api/health", "BuildsError",
-            "/api/build", "BuildsError",
-            "/api/analysis", "BuildsError",
-            "/auth/", "BuildsError",
-            "/api/deployments", "DeploymentError",
-            "/api/services", "DeploymentError",
-            "/v1/", "EngineError");
+        Map.ofEntries(
+            Map.entry("/capsule", "CapsuleError"),
+            Map.entry("/generate/", "CapsuleError"),
+            Map.entry("/delivery/", "CapsuleError"),
+            Map.entry("/api/v2/", "ApiResponseObject"),
+            Map.entry("/api/health", "BuildsError"),
+            Map.entry("/api/build", "BuildsError"),
+            Map.entry("/api/analysis", "BuildsError"),
+            Map.entry("/auth/", "BuildsError"),
+            Map.entry("/api/deployments", "DeploymentError"),
+            Map.entry("/api/services", "DeploymentError"),
+            Map.entry("/v1/", "EngineError"));
     List<String> problems = new ArrayList<>();
     int operations = 0;
     for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
