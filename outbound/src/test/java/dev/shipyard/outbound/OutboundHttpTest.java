@@ -62,6 +62,43 @@ class OutboundHttpTest {
   }
 
   @Test
+  void exchangeSendsItsBodyAndReadsTheAnswersBody() throws Exception {
+    receiver.close();
+    receiver =
+        new Receiver(
+            "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n7\r\n{\"id\":1\r\n1\r\n}\r\n0\r\n\r\n");
+    int port = receiver.port();
+
+    OutboundHttp.Response response =
+        client("127.0.0.1:" + port)
+            .exchange(
+                "POST",
+                URI.create("http://127.0.0.1:" + port + "/user/repos"),
+                Map.of("Content-Type", "application/json"),
+                "{\"name\":\"r\"}".getBytes(StandardCharsets.UTF_8),
+                1024);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("Content-Type")).isEqualTo("application/json");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":1}");
+    assertThat(receiver.awaitRequest())
+        .startsWith("POST /user/repos HTTP/1.1\r\n")
+        .contains("\r\nContent-Length: 12\r\n")
+        .endsWith("\r\n\r\n{\"name\":\"r\"}");
+    assertThatThrownBy(
+            () ->
+                client("")
+                    .exchange(
+                        "POST",
+                        URI.create("http://127.0.0.1:" + port + "/"),
+                        Map.of(),
+                        new byte[0],
+                        10))
+        .isInstanceOf(OutboundRefusedException.class);
+  }
+
+  @Test
   void loopbackIsRefusedUnlessAllowedAndNothingIsSent() throws Exception {
     int port = receiver.port();
     for (String url :
@@ -122,6 +159,56 @@ class OutboundHttpTest {
     assertThatThrownBy(
             () -> client.post(URI.create("http://127.0.0.1:" + port + "/"), Map.of(), new byte[0]))
         .isInstanceOf(SocketTimeoutException.class);
+  }
+
+  @Test
+  void exchangeSendsItsBodyAndReadsTheAnswer() throws Exception {
+    receiver.close();
+    receiver =
+        new Receiver("HTTP/1.1 201 Created\r\nETag: \"0x1\"\r\nContent-Length: 5\r\n\r\nhello");
+    int port = receiver.port();
+    OutboundHttp.Response response =
+        client("127.0.0.1:" + port)
+            .exchange(
+                "PUT",
+                URI.create("http://127.0.0.1:" + port + "/c/blob?comp=block"),
+                Map.of("x-ms-version", "2025-01-05"),
+                3,
+                out -> out.write(new byte[] {'a', 'b', 'c'}),
+                1024);
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("ETag")).isEqualTo("\"0x1\"");
+    assertThat(response.body()).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+    String request = receiver.awaitRequest();
+    assertThat(request)
+        .startsWith("PUT /c/blob?comp=block HTTP/1.1\r\n")
+        .contains("\r\nContent-Length: 3\r\n")
+        .contains("\r\nx-ms-version: 2025-01-05\r\n")
+        .endsWith("\r\n\r\nabc");
+  }
+
+  @Test
+  void exchangeRefusesARefusedAddressAndABodyOfAnotherLength() throws Exception {
+    int port = receiver.port();
+    assertThatThrownBy(
+            () ->
+                client("")
+                    .exchange(
+                        "PUT",
+                        URI.create("http://localhost:" + port + "/"),
+                        Map.of(),
+                        1,
+                        out -> out.write(1),
+                        1024))
+        .isInstanceOf(OutboundRefusedException.class);
+    assertThat(receiver.connections()).isZero();
+    URI url = URI.create("http://127.0.0.1:" + port + "/");
+    assertThatThrownBy(
+            () ->
+                client("127.0.0.1:" + port)
+                    .exchange("PUT", url, Map.of(), 5, out -> out.write(new byte[3]), 1024))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not the 5 announced");
   }
 
   @Test

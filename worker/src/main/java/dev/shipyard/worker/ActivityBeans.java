@@ -22,6 +22,11 @@ import dev.shipyard.activities.codegen.offline.OfflineEngine;
 import dev.shipyard.activities.delivery.DeliveryDestination;
 import dev.shipyard.activities.delivery.DeliveryDestinationActivitiesImpl;
 import dev.shipyard.activities.delivery.JdbcDeliveryRecordActivities;
+import dev.shipyard.activities.delivery.azure.AzureDestination;
+import dev.shipyard.activities.delivery.git.GitDestination;
+import dev.shipyard.activities.delivery.git.GitPusher;
+import dev.shipyard.activities.delivery.git.GitSettings;
+import dev.shipyard.activities.delivery.github.GitHubDestination;
 import dev.shipyard.activities.delivery.s3.S3Destination;
 import dev.shipyard.activities.deployments.DeploymentCluster;
 import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
@@ -39,6 +44,7 @@ import dev.shipyard.activities.validation.Toolchains;
 import dev.shipyard.activities.webhook.WebhookSender;
 import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundGuard;
+import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.storage.BlobStore;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -297,5 +303,45 @@ class ActivityBeans {
   @Bean
   JdbcDeliveryRecordActivities deliveryRecordActivities(JdbcTemplate jdbc) {
     return new JdbcDeliveryRecordActivities(jdbc);
+  }
+
+  /** Commits and pushes of the {@code git} and {@code github} delivery providers. */
+  @Bean
+  GitPusher gitPusher(
+      OutboundGuard outbound,
+      @Value("${shipyard.delivery.git.author-name:Shipyard}") String authorName,
+      @Value("${shipyard.delivery.git.author-email:shipyard@localhost}") String authorEmail,
+      @Value("${shipyard.delivery.git.allow-file-remotes:false}") boolean allowFileRemotes,
+      @Value("${shipyard.delivery.git.timeout:2m}") Duration timeout) {
+    return new GitPusher(
+        outbound, new GitSettings(authorName, authorEmail, allowFileRemotes, timeout));
+  }
+
+  /** The {@code git} delivery provider: any remote, its host through the outbound guard. */
+  @Bean
+  GitDestination gitDestination(GitPusher pusher) {
+    return new GitDestination(pusher);
+  }
+
+  /**
+   * The {@code github} delivery provider: REST calls and pushes through the outbound guard, the API
+   * behind its breaker ({@code github:<host>}).
+   */
+  @Bean
+  GitHubDestination githubDestination(
+      GitPusher pusher, OutboundGuard outbound, OutboundBreakers breakers) {
+    return new GitHubDestination(
+        pusher,
+        new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(60)),
+        breakers);
+  }
+
+  /**
+   * The {@code azure} delivery provider: every request through the outbound guard, each storage
+   * endpoint behind its breaker ({@code azure-blob:<host>:<port>}).
+   */
+  @Bean
+  AzureDestination azureDestination(OutboundGuard outbound, OutboundBreakers breakers) {
+    return new AzureDestination(outbound, breakers);
   }
 }
