@@ -10,6 +10,7 @@ import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.security.Caller;
 import dev.shipyard.api.security.Secrets;
+import dev.shipyard.api.web.Message;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -102,9 +103,9 @@ class DeliveryTargetController {
   }
 
   @DeleteMapping("/delivery/targets/{targetId}")
-  @ResponseStatus(HttpStatus.NO_CONTENT)
   @PreAuthorize("hasAuthority('delivery:create')")
-  public Mono<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable String targetId) {
+  public Mono<Message> delete(
+      @AuthenticationPrincipal Caller caller, @PathVariable String targetId) {
     UUID id;
     try {
       id = UUID.fromString(targetId);
@@ -113,7 +114,11 @@ class DeliveryTargetController {
     }
     return store
         .deleteTarget(caller, id)
-        .flatMap(deleted -> deleted ? Mono.<Void>empty() : Mono.error(targetNotFound(targetId)));
+        .flatMap(
+            deleted ->
+                deleted
+                    ? Mono.just(new Message("Delivery target " + id + " deleted"))
+                    : Mono.error(targetNotFound(targetId)));
   }
 
   private static DeliveryBodies.Target body(DeliveryStore.TargetRow t) {
