@@ -115,47 +115,74 @@ public final class OutboundHttp {
       OutputStream out = socket.getOutputStream();
       out.write(head(method, url, headers, -1).getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
-      int code = status(socket, in, deadline);
-      Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
-      for (int i = 0; ; i++) {
-        String field = line(socket, in, deadline);
-        if (field.isEmpty()) {
-          break;
-        }
-        if (i > MAX_HEADER_LINES) {
-          throw new IOException("too many header lines");
-        }
-        int colon = field.indexOf(':');
-        if (colon > 0) {
-          fields
-              .computeIfAbsent(
-                  field.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                  k -> new java.util.ArrayList<>())
-              .add(field.substring(colon + 1).trim());
-        }
-      }
-      Response head = new Response(code, fields, new byte[0]);
-      if (method.equals("HEAD") || code == 204 || code == 304) {
-        return head;
-      }
-      byte[] body;
-      String encoding = head.header("transfer-encoding");
-      if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-        body = chunked(socket, in, deadline, maxBody);
-      } else if (head.header("content-length") != null) {
-        long length;
-        try {
-          length = Long.parseLong(head.header("content-length"));
-        } catch (NumberFormatException e) {
-          throw new IOException("invalid Content-Length");
-        }
-        body = bytes(socket, in, deadline, (int) Math.min(length, maxBody));
-      } else {
-        body = bytes(socket, in, deadline, maxBody);
-      }
-      return new Response(code, fields, body);
+      return response(method, socket, deadline, maxBody);
     }
+  }
+
+  /**
+   * POSTs {@code body} as {@link #post(URI, Map, byte[])} does and reads the response as {@link
+   * #get} does: status, headers and at most {@code maxBody} bytes of the body.
+   *
+   * @throws OutboundRefusedException when the guard refuses the URL or an address of its host:
+   *     nothing was sent
+   * @throws IOException on a transport failure or timeout
+   */
+  public Response post(URI url, Map<String, String> headers, byte[] body, int maxBody)
+      throws IOException {
+    InetSocketAddress target = guard.resolve(url);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean https = "https".equalsIgnoreCase(url.getScheme());
+    try (Socket socket = open(target, url.getHost(), https)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head(url, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      return response("POST", socket, deadline, maxBody);
+    }
+  }
+
+  private Response response(String method, Socket socket, long deadline, int maxBody)
+      throws IOException {
+    InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+    int code = status(socket, in, deadline);
+    Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
+    for (int i = 0; ; i++) {
+      String field = line(socket, in, deadline);
+      if (field.isEmpty()) {
+        break;
+      }
+      if (i > MAX_HEADER_LINES) {
+        throw new IOException("too many header lines");
+      }
+      int colon = field.indexOf(':');
+      if (colon > 0) {
+        fields
+            .computeIfAbsent(
+                field.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                k -> new java.util.ArrayList<>())
+            .add(field.substring(colon + 1).trim());
+      }
+    }
+    Response head = new Response(code, fields, new byte[0]);
+    if (method.equals("HEAD") || code == 204 || code == 304) {
+      return head;
+    }
+    byte[] body;
+    String encoding = head.header("transfer-encoding");
+    if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+      body = chunked(socket, in, deadline, maxBody);
+    } else if (head.header("content-length") != null) {
+      long length;
+      try {
+        length = Long.parseLong(head.header("content-length"));
+      } catch (NumberFormatException e) {
+        throw new IOException("invalid Content-Length");
+      }
+      body = bytes(socket, in, deadline, (int) Math.min(length, maxBody));
+    } else {
+      body = bytes(socket, in, deadline, maxBody);
+    }
+    return new Response(code, fields, body);
   }
 
   /** Up to {@code max} bytes, fewer when the connection closes first. */

@@ -21,6 +21,8 @@ import dev.shipyard.workflows.deployments.DeploymentRolloutActivities;
 import dev.shipyard.workflows.deployments.DeploymentWorkflowImpl;
 import dev.shipyard.workflows.platform.ProjectionActivities;
 import dev.shipyard.workflows.tasks.TaskEventActivities;
+import dev.shipyard.workflows.webhooks.WebhookDeliveryWorkflowImpl;
+import dev.shipyard.workflows.webhooks.WebhookSendActivities;
 import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,7 +64,8 @@ public final class WorkerRegistry {
           new WorkflowBinding(BuildWorkflowImpl.class, TaskQueues.BUILDS),
           new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS),
-          new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM));
+          new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM),
+          new WorkflowBinding(WebhookDeliveryWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -75,7 +78,7 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleStorageActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
-              CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
+              CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
               TaskEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
@@ -96,13 +99,13 @@ public final class WorkerRegistry {
           new ActivityBinding(
               DeploymentRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
-              DeploymentEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
+              DeploymentEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
               CapsuleBatchExportActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
-              CapsuleBatchRecordActivities.class,
-              TaskQueues.PLATFORM,
-              ActivityProfile.BOOKKEEPING));
+              CapsuleBatchRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              WebhookSendActivities.class, TaskQueues.PLATFORM, ActivityProfile.WEBHOOK_ATTEMPT));
 
   private WorkerRegistry() {}
 
