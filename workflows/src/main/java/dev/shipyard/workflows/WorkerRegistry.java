@@ -78,7 +78,7 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleStorageActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
-              CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+              CapsuleEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
           new ActivityBinding(
               TaskEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
@@ -99,7 +99,7 @@ public final class WorkerRegistry {
           new ActivityBinding(
               DeploymentRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
-              DeploymentEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+              DeploymentEventActivities.class, TaskQueues.PLATFORM, ActivityProfile.DELIVERY),
           new ActivityBinding(
               CapsuleBatchExportActivities.class, TaskQueues.PLATFORM, ActivityProfile.LONG_STEP),
           new ActivityBinding(
