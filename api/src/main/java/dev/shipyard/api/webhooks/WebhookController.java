@@ -6,6 +6,7 @@ import dev.shipyard.api.error.ApiException;
 import dev.shipyard.api.error.ApiFamily;
 import dev.shipyard.api.error.DocumentedErrors;
 import dev.shipyard.api.security.Caller;
+import dev.shipyard.api.security.Secrets;
 import dev.shipyard.api.web.Message;
 import dev.shipyard.api.web.OutboundUrls;
 import dev.shipyard.api.web.Pagination;
@@ -176,20 +177,28 @@ class WebhookController {
     String url = urls.require(request.url(), "url", ApiFamily.CONTAINER_ENGINE);
     String[] events = events(request.events());
     SecretBox box = box();
-    UUID id = UUID.randomUUID();
-    String secret = WebhookSecrets.newSecret();
-    String sealed = box.seal(sealingContext(id), secret);
-    return store
-        .insert(id, caller.tenantId(), caller.userId(), url, events, request.description(), sealed)
-        .map(
-            s ->
-                new CreatedWebhook(
-                    s.id().toString(),
-                    s.url(),
-                    List.of(s.events()),
-                    s.description(),
-                    secret,
-                    s.createdAt().toInstant()));
+    UUID id = Secrets.uuid();
+    return newSealedSecret(box, id)
+        .flatMap(
+            secret ->
+                store
+                    .insert(
+                        id,
+                        caller.tenantId(),
+                        caller.userId(),
+                        url,
+                        events,
+                        request.description(),
+                        secret.sealed())
+                    .map(
+                        s ->
+                            new CreatedWebhook(
+                                s.id().toString(),
+                                s.url(),
+                                List.of(s.events()),
+                                s.description(),
+                                secret.secret(),
+                                s.createdAt().toInstant())));
   }
 
   @GetMapping("/v1/webhooks")
@@ -238,13 +247,20 @@ class WebhookController {
       @AuthenticationPrincipal Caller caller, @PathVariable String webhookId) {
     UUID id = id(webhookId);
     SecretBox box = box();
-    String secret = WebhookSecrets.newSecret();
     OffsetDateTime until =
         OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plus(rotationGrace);
-    return store
-        .rotate(caller.userId(), id, box.seal(sealingContext(id), secret), until)
-        .switchIfEmpty(Mono.error(notFound()))
-        .map(s -> new RotatedSecret(s.id().toString(), secret, s.previousExpiresAt().toInstant()));
+    return newSealedSecret(box, id)
+        .flatMap(
+            secret ->
+                store
+                    .rotate(caller.userId(), id, secret.sealed(), until)
+                    .map(
+                        s ->
+                            new RotatedSecret(
+                                s.id().toString(),
+                                secret.secret(),
+                                s.previousExpiresAt().toInstant())))
+        .switchIfEmpty(Mono.error(notFound()));
   }
 
   /** Every attempt to this subscription, newest first. */
@@ -315,7 +331,7 @@ class WebhookController {
     WebhookDispatch dispatch =
         new WebhookDispatch(
             message.toString(), WebhookEndpoint.SUBSCRIPTION, subscription.toString(), true);
-    String workflowId = dispatch.workflowId(UUID.randomUUID().toString());
+    String workflowId = dispatch.workflowId(Secrets.uuid().toString());
     return Mono.fromCallable(
             () -> {
               WebhookDeliveryWorkflow workflow =
@@ -330,6 +346,23 @@ class WebhookController {
                           .build());
               WorkflowClient.start(workflow::deliver, dispatch);
               return new ReplayStarted(message.toString(), subscription.toString(), workflowId);
+            })
+        .subscribeOn(Schedulers.boundedElastic());
+  }
+
+  /** A new secret and its sealed form (both draw on SecureRandom: off the event loop). */
+  private record NewSecret(String secret, String sealed) {
+    @Override
+    public String toString() {
+      return "NewSecret[hidden]";
+    }
+  }
+
+  private static Mono<NewSecret> newSealedSecret(SecretBox box, UUID id) {
+    return Mono.fromCallable(
+            () -> {
+              String secret = WebhookSecrets.newSecret();
+              return new NewSecret(secret, box.seal(sealingContext(id), secret));
             })
         .subscribeOn(Schedulers.boundedElastic());
   }
