@@ -80,7 +80,7 @@ class ObservabilityTest {
   }
 
   @Test
-  void prometheusShowsHttpServerAndTemporalWorkerMetrics(
+  void prometheusShowsHttpServerTemporalWorkerAndBreakerMetrics(
       WebTestClient api, LocalPlatform platform) {
     api.get().uri("/api/health/live").exchange().expectStatus().isOk();
     WebTestClient management = management(platform);
@@ -97,6 +97,16 @@ class ObservabilityTest {
                   .containsPattern("temporal_[a-z_]+\\{[^}]*worker_type=\"ActivityWorker\"");
               assertThat(metrics)
                   .containsPattern("temporal_[a-z_]+\\{[^}]*task_queue=\"shipyard-platform\"");
+              // The API's calls to Temporal pass its breaker (config/TemporalBreaker): closed,
+              // with the calls counted (the readiness check alone makes some).
+              assertThat(metrics)
+                  .containsPattern(
+                      "resilience4j_circuitbreaker_state\\{[^}]*name=\"temporal\",[^}]*"
+                          + "state=\"closed\"[^}]*\\} 1\\.0");
+              assertThat(metrics)
+                  .containsPattern(
+                      "resilience4j_circuitbreaker_calls_seconds_count\\{[^}]*kind=\"successful\","
+                          + "[^}]*name=\"temporal\"[^}]*\\} [1-9]");
             });
   }
 

@@ -33,9 +33,13 @@ import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
 import dev.shipyard.activities.validation.Toolchains;
 import dev.shipyard.activities.webhook.WebhookSendActivitiesImpl;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.storage.BlobStore;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,8 +87,20 @@ class ActivityBeans {
   /** The engines by name and the default one, from {@code CODEGEN_ENGINE} and {@code LLM_*}. */
   record Engines(List<GenerationEngine> all, String defaultEngine) {}
 
+  /**
+   * One circuit breaker and bulkhead per outbound dependency, shared by every activity of this
+   * worker (DESIGN.md §7), their states and calls exported as metrics.
+   */
   @Bean
-  Engines engines(OfflineEngine offline, WorkerProperties properties) {
+  OutboundBreakers outboundBreakers(MeterRegistry meters) {
+    OutboundBreakers breakers = OutboundBreakers.withDefaults();
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers.circuitBreakers()).bindTo(meters);
+    TaggedBulkheadMetrics.ofBulkheadRegistry(breakers.bulkheads()).bindTo(meters);
+    return breakers;
+  }
+
+  @Bean
+  Engines engines(OfflineEngine offline, WorkerProperties properties, OutboundBreakers breakers) {
     List<GenerationEngine> engines = new ArrayList<>(List.of(offline));
     WorkerProperties.Llm llm = properties.codegen().llm();
     if (llm.configured()) {
@@ -96,7 +112,8 @@ class ActivityBeans {
                   llm.apiKey(),
                   llm.timeout(),
                   llm.maxRetries(),
-                  llm.temperature())));
+                  llm.temperature()),
+              breakers));
       log.info("Capsules: LLM engine at {} with model {}", llm.baseUrl(), llm.model());
     }
     String engine = properties.codegen().engine();
@@ -261,9 +278,12 @@ class ActivityBeans {
    */
   @Bean
   DeploymentClusterActivitiesImpl deploymentClusterActivities(
-      DeploymentCluster cluster, ClusterBeans.WorkerSecretBox secrets, JdbcTemplate jdbc) {
+      DeploymentCluster cluster,
+      ClusterBeans.WorkerSecretBox secrets,
+      JdbcTemplate jdbc,
+      OutboundBreakers breakers) {
     return new DeploymentClusterActivitiesImpl(
-        cluster, new JdbcDeploymentSecrets(jdbc), secrets::box, Clock.systemUTC());
+        cluster, new JdbcDeploymentSecrets(jdbc), secrets::box, Clock.systemUTC(), breakers);
   }
 
   /** Rollout watches: the Deployment and its pods read every 500 ms. */

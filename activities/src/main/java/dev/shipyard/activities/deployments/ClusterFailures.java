@@ -1,5 +1,6 @@
 package dev.shipyard.activities.deployments;
 
+import dev.shipyard.outbound.OutboundUnavailableException;
 import dev.shipyard.workflows.deployments.DeploymentFailure;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -23,6 +24,10 @@ final class ClusterFailures {
     if (e instanceof ApplicationFailure || e instanceof ActivityCompletionException) {
       return (RuntimeException) e;
     }
+    if (e instanceof OutboundUnavailableException open) {
+      return DeploymentFailure.CLUSTER_UNAVAILABLE.failure(
+          "the Kubernetes API is failing; not called: " + open.getMessage());
+    }
     KubernetesClientException k = find(e);
     if (k == null) {
       return e instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -42,6 +47,24 @@ final class ClusterFailures {
     }
     return DeploymentFailure.CLUSTER_REFUSED.failure(
         "the Kubernetes API refused the change (" + code + "): " + message);
+  }
+
+  /**
+   * Whether {@code e} is an outage of the Kubernetes API (for its breaker): no answer (an I/O
+   * failure, code 0), a 5xx or a 429. Refusals (other 4xx) and conflicts are answers.
+   */
+  static boolean outage(Throwable e) {
+    KubernetesClientException k = find(e);
+    if (k != null) {
+      int code = k.getCode();
+      return code <= 0 || code >= 500 || code == 429;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static KubernetesClientException find(Throwable e) {

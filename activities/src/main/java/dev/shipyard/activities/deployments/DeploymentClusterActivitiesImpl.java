@@ -2,6 +2,7 @@ package dev.shipyard.activities.deployments;
 
 import dev.shipyard.cluster.DeploymentObjects;
 import dev.shipyard.cluster.ImageReference;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.secrets.SecretBox;
 import dev.shipyard.workflows.deployments.Applied;
 import dev.shipyard.workflows.deployments.ApplyRequest;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ public class DeploymentClusterActivitiesImpl implements DeploymentClusterActivit
   private final DeploymentSecrets secrets;
   private final Supplier<SecretBox> box;
   private final ClusterObserver observer;
+  private final OutboundBreakers.Dependency<Object> kubernetes;
 
   /**
    * @param box the worker's {@link SecretBox}; its supplier may return null when {@code
@@ -54,19 +57,39 @@ public class DeploymentClusterActivitiesImpl implements DeploymentClusterActivit
    */
   public DeploymentClusterActivitiesImpl(
       DeploymentCluster cluster, DeploymentSecrets secrets, Supplier<SecretBox> box, Clock clock) {
+    this(cluster, secrets, box, clock, OutboundBreakers.withDefaults());
+  }
+
+  /**
+   * ... with the worker's shared {@code breakers}: while the Kubernetes API fails (no answer, 5xx,
+   * 429), calls fail at once as {@code CLUSTER_UNAVAILABLE} and Temporal's retry policy waits.
+   */
+  public DeploymentClusterActivitiesImpl(
+      DeploymentCluster cluster,
+      DeploymentSecrets secrets,
+      Supplier<SecretBox> box,
+      Clock clock,
+      OutboundBreakers breakers) {
     this.cluster = cluster;
     this.secrets = secrets;
     this.box = box;
     this.observer = new ClusterObserver(cluster, clock);
+    this.kubernetes = breakers.dependency("kubernetes", ClusterFailures::outage);
+  }
+
+  /** {@code call} through the Kubernetes API's breaker, its failures typed. */
+  @SuppressWarnings("unchecked")
+  private <T> T guarded(Callable<T> call) {
+    try {
+      return (T) kubernetes.call(call::call);
+    } catch (Exception e) {
+      throw ClusterFailures.map(e);
+    }
   }
 
   @Override
   public Applied apply(ApplyRequest request) {
-    try {
-      return doApply(request);
-    } catch (Exception e) {
-      throw ClusterFailures.map(e);
-    }
+    return guarded(() -> doApply(request));
   }
 
   private Applied doApply(ApplyRequest request) {
@@ -224,20 +247,12 @@ public class DeploymentClusterActivitiesImpl implements DeploymentClusterActivit
 
   @Override
   public ObservedState observe(ObserveRequest request) {
-    try {
-      return observer.state(observer.read(request.target()), request);
-    } catch (Exception e) {
-      throw ClusterFailures.map(e);
-    }
+    return guarded(() -> observer.state(observer.read(request.target()), request));
   }
 
   @Override
   public boolean delete(DeploymentTarget target) {
-    try {
-      return doDelete(target);
-    } catch (Exception e) {
-      throw ClusterFailures.map(e);
-    }
+    return guarded(() -> doDelete(target));
   }
 
   private boolean doDelete(DeploymentTarget target) {

@@ -34,6 +34,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * The API's calls to deployment workflows: the start, the typed Workflow Updates of every change
@@ -100,7 +101,24 @@ class DeploymentWorkflows {
         .subscribeOn(Schedulers.boundedElastic())
         .flatMap(Mono::fromFuture)
         .timeout(timeout.plusSeconds(1))
+        .retryWhen(
+            Retry.backoff(CONTINUING_RETRIES, Duration.ofMillis(200))
+                .maxBackoff(Duration.ofSeconds(2))
+                .filter(DeploymentWorkflows::continuingAsNew)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
         .onErrorMap(e -> translate(workflowId, e));
+  }
+
+  /**
+   * How often a change refused with {@code CONTINUING_AS_NEW} is sent again (200 ms, 400 ms, ... up
+   * to 2 s apart: about 10 s in all, while a run continues as new within a second or two).
+   */
+  static final int CONTINUING_RETRIES = 8;
+
+  /** Whether the run refused the change until it has continued as new (nothing was recorded). */
+  static boolean continuingAsNew(Throwable error) {
+    ApplicationFailure failure = applicationFailure(unwrap(error));
+    return failure != null && DeploymentFailure.CONTINUING_AS_NEW.type().equals(failure.getType());
   }
 
   /** Starts an update; built by {@link #accepted}. */
@@ -145,6 +163,12 @@ class DeploymentWorkflows {
       String message = failure.getOriginalMessage();
       if (DeploymentFailure.CONFLICT.type().equals(type)) {
         return new ApiException(HttpStatus.CONFLICT, "CONFLICT", message);
+      }
+      if (DeploymentFailure.CONTINUING_AS_NEW.type().equals(type)) {
+        return new ApiException(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "WORKFLOW_BUSY",
+            "The deployment is compacting its history and took no change; try again");
       }
       if (DeploymentFailure.NOT_FOUND.type().equals(type)) {
         return new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", message);

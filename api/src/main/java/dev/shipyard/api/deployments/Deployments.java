@@ -33,8 +33,6 @@ import dev.shipyard.workflows.deployments.SpecChange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -69,6 +67,7 @@ class Deployments {
   private final DeploymentProperties properties;
   private final ObjectMapper json;
   private final ObjectMapper canonical;
+  private final javax.crypto.spec.SecretKeySpec requestHashKey;
 
   Deployments(
       DeploymentStore store,
@@ -76,7 +75,9 @@ class Deployments {
       ClusterSettings cluster,
       ObjectProvider<SecretBox> box,
       DeploymentProperties properties,
-      ObjectMapper json) {
+      ObjectMapper json,
+      dev.shipyard.api.security.AuthProperties auth) {
+    this.requestHashKey = requestHashKey(auth.jwtSecret());
     this.store = store;
     this.workflows = workflows;
     this.cluster = cluster;
@@ -94,16 +95,37 @@ class Deployments {
     return properties.changeTimeout();
   }
 
-  /** The hash an {@code Idempotency-Key} is bound to: SHA-256 of the canonical body. */
+  /**
+   * The hash an {@code Idempotency-Key} is bound to: HMAC-SHA256 of the canonical body under a key
+   * derived from {@code JWT_SECRET}. Keyed, because the body holds environment values and registry
+   * passwords: a plain digest stored next to the row could be tested offline against guesses. A new
+   * {@code JWT_SECRET} only makes a retry with an old key a 409 (another body).
+   */
   String requestHash(String family, JsonNode body) {
     try {
       Object tree = canonical.treeToValue(body, Object.class);
       byte[] bytes =
           (family + "\n" + canonical.writeValueAsString(tree)).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(requestHashKey);
+      return HexFormat.of().formatHex(mac.doFinal(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** HMAC-SHA256(JWT_SECRET, "shipyard deployment request hash"): the request hashes' key. */
+  private static javax.crypto.spec.SecretKeySpec requestHashKey(String jwtSecret) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(
+          new javax.crypto.spec.SecretKeySpec(
+              jwtSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] key = mac.doFinal("shipyard deployment request hash".getBytes(StandardCharsets.UTF_8));
+      return new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256");
+    } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -117,6 +117,12 @@ class GlobalErrorHandler implements WebExceptionHandler {
           "NOT_FOUND",
           "No route for " + exchange.getRequest().getMethod() + " " + path);
     }
+    if (temporalUnavailable(ex)) {
+      return ApiError.of(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "TEMPORAL_UNAVAILABLE",
+          "The workflow service is unavailable; try again");
+    }
     if (ex instanceof ResponseStatusException rse) {
       HttpStatusCode code = rse.getStatusCode();
       HttpStatus status = HttpStatus.resolve(code.value());
@@ -133,6 +139,20 @@ class GlobalErrorHandler implements WebExceptionHandler {
   /** Request fields are snake_case on the wire; Java names them in camelCase. */
   static String snakeCase(String javaName) {
     return javaName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether Temporal could not be reached ({@code UNAVAILABLE} from the gRPC channel, or from the
+   * open {@code config/TemporalBreaker}): a 503, not a 500.
+   */
+  private static boolean temporalUnavailable(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException status
+          && status.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

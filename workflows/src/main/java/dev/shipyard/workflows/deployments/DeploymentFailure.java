@@ -12,6 +12,11 @@ public enum DeploymentFailure {
   CONFLICT(false),
   /** A validator found no such domain, service or release: 404, nothing recorded. */
   NOT_FOUND(false),
+  /**
+   * A validator refused a change because the run must continue as new first (its history is past
+   * the hard limit): nothing recorded; the API sends the change again, and it reaches the new run.
+   */
+  CONTINUING_AS_NEW(false),
   /** The cluster could not be reached or answered 5xx/429: retried with the profile's backoff. */
   CLUSTER_UNAVAILABLE(true),
   /** The cluster refused the objects (4xx other than 409/429, such as an invalid spec). */

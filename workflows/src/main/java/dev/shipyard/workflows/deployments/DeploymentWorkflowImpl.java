@@ -130,6 +130,9 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   /** A change handler is between its validation and its answer. */
   private boolean busy;
 
+  /** A handler runs its validator again ({@link #revalidate}): not a new request. */
+  private boolean revalidating;
+
   /** A delete was accepted: nothing but it runs any more. */
   private boolean deleteRequested;
 
@@ -661,8 +664,32 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
     }
   }
 
+  /**
+   * Refuses a new change while the run is past {@link #mustContinueAsNew its hard history limit}:
+   * changes arriving back to back would otherwise postpone continue-as-new without end (it waits
+   * for a quiet second). The refusal leaves nothing in history; the API sends the change again and
+   * it reaches the new run. Only new requests are refused: a handler that runs its validator again
+   * (an update accepted earlier, also on replay) is not.
+   */
+  private void refuseIfContinuing() {
+    if (!revalidating && mustContinueAsNew()) {
+      throw DeploymentFailure.CONTINUING_AS_NEW.refusal(
+          app() + " is continuing as new; send the change again");
+    }
+  }
+
+  /**
+   * Whether the history is so long that the run must continue as new before it takes another
+   * change: half as many events again as {@code continueAsNewEvents}, where continuing is due.
+   */
+  private boolean mustContinueAsNew() {
+    long due = settings.continueAsNewEvents();
+    return Workflow.getInfo().getHistoryLength() > due + due / 2;
+  }
+
   /** Refuses any change while another is under way (only delete is accepted then). */
   private void refuseIfChanging() {
+    refuseIfContinuing();
     refuseIfGone();
     if (phase.transitional() || busy) {
       throw DeploymentFailure.CONFLICT.refusal(
@@ -791,6 +818,7 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
 
   @Override
   public void validateRefresh() {
+    refuseIfContinuing();
     if (phase == DeploymentPhase.DELETED) {
       throw DeploymentFailure.CONFLICT.refusal(app() + " is deleted");
     }
@@ -1081,11 +1109,14 @@ public class DeploymentWorkflowImpl implements DeploymentWorkflow {
   }
 
   /** A validator run again in its handler; a refusal there fails the update with its type. */
-  private static void revalidate(Runnable validation) {
+  private void revalidate(Runnable validation) {
+    revalidating = true;
     try {
       validation.run();
     } catch (DeploymentRefusal refusal) {
       throw refusal.failure();
+    } finally {
+      revalidating = false;
     }
   }
 

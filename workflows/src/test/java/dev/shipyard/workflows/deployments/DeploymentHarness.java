@@ -281,6 +281,14 @@ final class DeploymentHarness {
         return answer.get(20, TimeUnit.SECONDS);
       } catch (TimeoutException | ExecutionException e) {
         answer.cancel(true);
+        if (e.getCause() instanceof io.temporal.client.WorkflowUpdateException refused
+            && DeploymentFailure.of(refused).orElse(null) == DeploymentFailure.CONTINUING_AS_NEW) {
+          // The run refused it until it has continued as new (as the API does, send it again
+          // once the new run is there; no query meanwhile, see awaitRunAfter).
+          awaitRunAfter(workflowId, refused.getExecution().getRunId());
+          attempt--;
+          continue;
+        }
         boolean lost =
             e instanceof TimeoutException
                 || e.getCause() instanceof io.temporal.client.WorkflowNotFoundException;
@@ -346,6 +354,34 @@ final class DeploymentHarness {
                     .append(" attempt ")
                     .append(a.getAttempt()));
     return b.toString();
+  }
+
+  /** The newest run of the workflow, as {@code DescribeWorkflowExecution} gives it. */
+  DescribeWorkflowExecutionResponse describe(String workflowId) {
+    return client()
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(client().getOptions().getNamespace())
+                .setExecution(
+                    io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                        .setWorkflowId(workflowId))
+                .build());
+  }
+
+  /**
+   * Waits, describing the workflow (never querying it), until its newest run is not {@code runId}.
+   * A query must not reach a run while it continues as new on Temporal's Java test server: the
+   * server buffers it with the running workflow task, and on completing that task (the
+   * continue-as-new) tries to schedule another one on the closed run, which fails after the new run
+   * was started: the old run's history then lacks its last events.
+   */
+  void awaitRunAfter(String workflowId, String runId) {
+    await(
+        () -> describe(workflowId).getWorkflowExecutionInfo().getExecution().getRunId(),
+        newest -> !newest.equals(runId),
+        "a run after " + runId);
   }
 
   /** Waits until the newest run is idle: no workflow task and no activity pending. */

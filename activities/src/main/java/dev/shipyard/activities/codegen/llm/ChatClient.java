@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shipyard.outbound.OutboundBreakers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -69,8 +70,13 @@ final class ChatClient {
   private final Redactor redactor;
   private final URI endpoint;
   private final String where;
+  private final OutboundBreakers.Dependency<Exchange> breaker;
 
-  ChatClient(LlmSettings settings, LlmRetryPolicy retryPolicy, Sleeper sleeper) {
+  ChatClient(
+      LlmSettings settings,
+      LlmRetryPolicy retryPolicy,
+      Sleeper sleeper,
+      OutboundBreakers breakers) {
     this.settings = settings;
     this.retryPolicy = retryPolicy;
     this.sleeper = sleeper;
@@ -86,6 +92,15 @@ final class ChatClient {
     this.redactor = new Redactor(settings.apiKey());
     this.endpoint = settings.chatCompletionsUri();
     this.where = LlmSettings.display(endpoint);
+    // Outages: no answer (network, timeout), 5xx, 429. A 4xx is an answer (a bad key, a bad
+    // request) and an oversized body the model's, not the endpoint's failure.
+    this.breaker =
+        breakers.dependency(
+            "llm:" + endpoint.getHost(),
+            e ->
+                (e instanceof IOException && !(e instanceof TooLarge))
+                    || e instanceof TimeoutException,
+            exchange -> exchange.status() >= 500 || exchange.status() == 429);
   }
 
   ObjectMapper json() {
@@ -227,7 +242,22 @@ final class ChatClient {
     }
   }
 
+  /**
+   * One request through the endpoint's breaker ({@link OutboundBreakers}): while the endpoint is
+   * failing, an {@link dev.shipyard.outbound.OutboundUnavailableException} at once.
+   */
   private Exchange send(byte[] body)
+      throws IOException, InterruptedException, TimeoutException, TooLarge {
+    try {
+      return breaker.call(() -> sendOnce(body));
+    } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(describe(e), e);
+    }
+  }
+
+  private Exchange sendOnce(byte[] body)
       throws IOException, InterruptedException, TimeoutException, TooLarge {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)

@@ -6,6 +6,7 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.GenerationSpec;
 import dev.shipyard.activities.codegen.SourceFile;
 import dev.shipyard.activities.codegen.UnsupportedRequestException;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.workflows.capsules.CheckResult;
 import dev.shipyard.workflows.capsules.ProjectPlan;
 import dev.shipyard.workflows.capsules.ValidationReport;
@@ -46,17 +47,32 @@ public final class LlmEngine implements GenerationEngine {
 
   private final ChatClient client;
 
-  /** The production engine: default backoff, real sleeps. */
+  /** An engine with default backoff and real sleeps, and breakers of its own. */
   public LlmEngine(LlmSettings settings) {
     this(settings, LlmRetryPolicy.DEFAULT, Sleeper.SYSTEM);
   }
 
+  /** The worker's engine: default backoff, real sleeps, the worker's shared breakers. */
+  public LlmEngine(LlmSettings settings, OutboundBreakers breakers) {
+    this(settings, LlmRetryPolicy.DEFAULT, Sleeper.SYSTEM, breakers);
+  }
+
   /** An engine with its own backoff and way of waiting (tests record instead of sleeping). */
   public LlmEngine(LlmSettings settings, LlmRetryPolicy retryPolicy, Sleeper sleeper) {
-    if (settings == null || retryPolicy == null || sleeper == null) {
-      throw new IllegalArgumentException("settings, retry policy and sleeper are required");
+    this(settings, retryPolicy, sleeper, OutboundBreakers.withDefaults());
+  }
+
+  /** ... and the breakers its endpoint is guarded by. */
+  public LlmEngine(
+      LlmSettings settings,
+      LlmRetryPolicy retryPolicy,
+      Sleeper sleeper,
+      OutboundBreakers breakers) {
+    if (settings == null || retryPolicy == null || sleeper == null || breakers == null) {
+      throw new IllegalArgumentException(
+          "settings, retry policy, sleeper and breakers are required");
     }
-    this.client = new ChatClient(settings, retryPolicy, sleeper);
+    this.client = new ChatClient(settings, retryPolicy, sleeper, breakers);
   }
 
   @Override

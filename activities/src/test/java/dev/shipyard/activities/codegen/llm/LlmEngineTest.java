@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.shipyard.activities.codegen.GenerationSpec;
 import dev.shipyard.activities.codegen.SourceFile;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.workflows.capsules.CheckResult;
 import dev.shipyard.workflows.capsules.CheckStatus;
 import dev.shipyard.workflows.capsules.ProjectPlan;
@@ -461,6 +462,39 @@ class LlmEngineTest {
     assertThat(sleeper.delays).hasSize(2);
     assertThat(sleeper.delays.get(0)).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
     assertThat(sleeper.delays.get(1)).isBetween(Duration.ofMillis(1000), Duration.ofMillis(2000));
+  }
+
+  @Test
+  void aFailingEndpointOpensItsBreakerAndIsNoLongerCalledWhileOpen() {
+    server.stubFor(
+        post(urlEqualTo(CHAT))
+            .willReturn(json(503, "{\"error\": {\"message\": \"upstream down\"}}")));
+    OutboundBreakers breakers =
+        new OutboundBreakers(new OutboundBreakers.Settings(50, 4, 4, Duration.ofMinutes(5), 1, 5));
+    LlmSettings settings =
+        new LlmSettings(
+            URI.create(server.baseUrl() + "/v1"),
+            "test-model",
+            KEY,
+            Duration.ofSeconds(10),
+            1,
+            0.2);
+    LlmEngine engine = new LlmEngine(settings, LlmRetryPolicy.DEFAULT, sleeper, breakers);
+
+    // Two activities' calls, two requests each: four 503s, the breaker of this host opens.
+    for (int i = 0; i < 2; i++) {
+      LlmException e = catchThrowableOfType(() -> engine.generate(PLAN, SPEC), LlmException.class);
+      assertThat(e.kind()).isEqualTo(LlmException.Kind.SERVER_ERROR);
+    }
+    server.verify(4, postRequestedFor(urlEqualTo(CHAT)));
+
+    // Now a generation fails at once, retryable, without a request reaching the endpoint.
+    LlmException open = catchThrowableOfType(() -> engine.generate(PLAN, SPEC), LlmException.class);
+    assertThat(open.retryable()).isTrue();
+    assertThat(open.getMessage()).contains("llm:localhost is failing").contains("suspended");
+    server.verify(4, postRequestedFor(urlEqualTo(CHAT)));
+    assertThat(breakers.circuitBreakers().circuitBreaker("llm:localhost").getState())
+        .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
   }
 
   @Test
