@@ -189,6 +189,7 @@ class ActivityBeans {
       OutboundGuard outbound,
       ClusterBeans.WorkerSecretBox secrets,
       ObjectMapper json,
+      OutboundBreakers breakers,
       @Value("${shipyard.deployments.webhook-url:}") String webhookUrl,
       @Value("${shipyard.webhooks.disable-after:5d}") Duration disableAfter) {
     String signingSecret = properties.webhooks().signingSecret();
@@ -209,7 +210,8 @@ class ActivityBeans {
         signingSecret,
         disableAfter,
         Clock.systemUTC(),
-        json);
+        json,
+        breakers);
   }
 
   @Bean

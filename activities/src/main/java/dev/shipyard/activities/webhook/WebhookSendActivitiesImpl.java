@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.outbound.OutboundRefusedException;
 import dev.shipyard.secrets.SecretBox;
@@ -35,6 +36,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * rotation's grace period), and, for receivers written before, {@code X-Shipyard-Event}, {@code
  * X-Shipyard-Delivery} and {@code X-Shipyard-Signature: t=<ts>,v1=<hex HMAC-SHA256 of "t.body">}
  * (keyed with the same key). Every attempt is a {@code webhook_attempts} row.
+ *
+ * <p>Each endpoint host has its circuit breaker and bulkhead ({@link OutboundBreakers}, {@code
+ * webhook:<host>}): transport failures, 5xx and 429 are its outages; while it is open, attempts
+ * fail at once (recorded {@code failed}, the schedule goes on) instead of each waiting for a
+ * timeout.
  */
 public class WebhookSendActivitiesImpl implements WebhookSendActivities {
 
@@ -49,6 +55,7 @@ public class WebhookSendActivitiesImpl implements WebhookSendActivities {
   private final Duration disableAfter;
   private final Clock clock;
   private final ObjectMapper json;
+  private final OutboundBreakers breakers;
 
   /**
    * @param secrets opens subscription secrets; null when {@code SECRETS_KEYS} is not set (then
@@ -57,6 +64,7 @@ public class WebhookSendActivitiesImpl implements WebhookSendActivities {
    * @param configuredSecret {@code WEBHOOK_SIGNING_SECRET}: signs the per-request {@code
    *     webhook_url} and {@code WEBHOOK_URL}; blank for none
    * @param disableAfter how long a subscription may fail without a success before it is disabled
+   * @param breakers the worker's breakers; null for none
    */
   public WebhookSendActivitiesImpl(
       JdbcTemplate jdbc,
@@ -66,7 +74,8 @@ public class WebhookSendActivitiesImpl implements WebhookSendActivities {
       String configuredSecret,
       Duration disableAfter,
       Clock clock,
-      ObjectMapper json) {
+      ObjectMapper json,
+      OutboundBreakers breakers) {
     this.jdbc = jdbc;
     this.http = http;
     this.secrets = secrets;
@@ -77,6 +86,7 @@ public class WebhookSendActivitiesImpl implements WebhookSendActivities {
     this.disableAfter = disableAfter;
     this.clock = clock;
     this.json = json;
+    this.breakers = breakers;
   }
 
   /** The context a subscription's secrets are sealed under. */
@@ -140,15 +150,25 @@ public class WebhookSendActivitiesImpl implements WebhookSendActivities {
     long started = System.nanoTime();
     OutboundHttp.Response response;
     try {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       response =
-          http.post(endpoint.url(), headers, body.getBytes(StandardCharsets.UTF_8), EXCERPT_CHARS);
+          breakers == null
+              ? http.post(endpoint.url(), headers, bytes, EXCERPT_CHARS)
+              : breakers
+                  .<OutboundHttp.Response>dependency(
+                      "webhook:" + endpoint.url().getHost(),
+                      e -> e instanceof IOException && !(e instanceof OutboundRefusedException),
+                      r -> r.status() >= 500 || r.status() == 429)
+                  .call(() -> http.post(endpoint.url(), headers, bytes, EXCERPT_CHARS));
     } catch (OutboundRefusedException e) {
       record(dispatch, workflowId, attempt, "refused", null, millis(started), null, e.getMessage());
       return WebhookAttemptOutcome.REFUSED;
-    } catch (IOException e) {
+    } catch (IOException e) { // OutboundUnavailableException too: the breaker is open
       String error = e.getClass().getSimpleName() + ": " + e.getMessage();
       record(dispatch, workflowId, attempt, "failed", null, millis(started), null, error);
       return failed(endpoint, error);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
     long duration = millis(started);
     int code = response.status();

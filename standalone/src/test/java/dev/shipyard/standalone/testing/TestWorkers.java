@@ -121,7 +121,8 @@ public final class TestWorkers {
                 null,
                 Duration.ofDays(5),
                 Clock.systemUTC(),
-                new ObjectMapper()),
+                new ObjectMapper(),
+                null),
             // analyses are not run by these tests: no sandbox, every sandboxed analyzer missing
             new AnalysisActivitiesImpl(
                 new RealAnalyzers(Sandboxes.NONE, AnalysisSettings.defaults(null)),

@@ -423,7 +423,8 @@ class WebhooksApiTest {
             LocalPlatformExtension.WEBHOOK_SECRET,
             disableAfter,
             clock,
-            new ObjectMapper()));
+            new ObjectMapper(),
+            dev.shipyard.outbound.OutboundBreakers.withDefaults()));
     env.start();
   }
 
