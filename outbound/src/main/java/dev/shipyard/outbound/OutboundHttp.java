@@ -82,6 +82,18 @@ public final class OutboundHttp {
   }
 
   /**
+   * {@link #exchange(String, URI, Map, long, Body, int)} with {@code content} as the body (null:
+   * none): REST calls whose JSON body is small and whose answer is read (the GitHub API's).
+   */
+  public Response exchange(
+      String method, URI url, Map<String, String> headers, byte[] content, int maxBody)
+      throws IOException {
+    return content == null
+        ? exchange(method, url, headers, -1, null, maxBody)
+        : exchange(method, url, headers, content.length, out -> out.write(content), maxBody);
+  }
+
+  /**
    * A response read by {@link #get}: the final status, the headers (names in lower case, values in
    * order) and at most {@code maxBody} bytes of the body.
    */
@@ -108,81 +120,113 @@ public final class OutboundHttp {
     if (!method.equals("GET") && !method.equals("HEAD")) {
       throw new IllegalArgumentException("GET or HEAD, not " + method);
     }
-    InetSocketAddress target = guard.resolve(url);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    boolean https = "https".equalsIgnoreCase(url.getScheme());
-    try (Socket socket = open(target, url.getHost(), https)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(head(method, url, headers, -1).getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      return response(method, socket, deadline, maxBody);
-    }
+    return exchange(method, url, headers, -1, null, maxBody);
+  }
+
+  /** A request body of a known length, written to the connection by {@link #exchange}. */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(OutputStream out) throws IOException;
   }
 
   /**
-   * POSTs {@code body} as {@link #post(URI, Map, byte[])} does and reads the response as {@link
-   * #get} does: status, headers and at most {@code maxBody} bytes of the body.
+   * Sends {@code method} to {@code url} through the guard, as {@link #post} does, with {@code
+   * length} bytes of {@code body} ({@code length} < 0: no body, no {@code Content-Length}), and
+   * reads the response as {@link #get} does (a delivery provider's SDK requests: {@code PUT} of a
+   * block, {@code HEAD} of a blob).
    *
    * @throws OutboundRefusedException when the guard refuses the URL or an address of its host:
    *     nothing was sent
-   * @throws IOException on a transport failure or timeout
+   * @throws IOException on a transport failure or timeout, or when {@code body} writes other than
+   *     {@code length} bytes
    */
-  public Response post(URI url, Map<String, String> headers, byte[] body, int maxBody)
+  public Response exchange(
+      String method, URI url, Map<String, String> headers, long length, Body body, int maxBody)
       throws IOException {
+    if (!method.matches("[A-Z]+")) {
+      throw new IllegalArgumentException("invalid method " + method);
+    }
     InetSocketAddress target = guard.resolve(url);
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean https = "https".equalsIgnoreCase(url.getScheme());
     try (Socket socket = open(target, url.getHost(), https)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(head(url, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
+      OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
+      out.write(head(method, url, headers, length).getBytes(StandardCharsets.ISO_8859_1));
+      if (length > 0) {
+        CountingOutputStream counted = new CountingOutputStream(out);
+        body.writeTo(counted);
+        if (counted.count != length) {
+          throw new IOException(
+              "the request body had " + counted.count + " bytes, not the " + length + " announced");
+        }
+      }
       out.flush();
-      return response("POST", socket, deadline, maxBody);
+      InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+      int code = status(socket, in, deadline);
+      Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
+      for (int i = 0; ; i++) {
+        String field = line(socket, in, deadline);
+        if (field.isEmpty()) {
+          break;
+        }
+        if (i > MAX_HEADER_LINES) {
+          throw new IOException("too many header lines");
+        }
+        int colon = field.indexOf(':');
+        if (colon > 0) {
+          fields
+              .computeIfAbsent(
+                  field.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                  k -> new java.util.ArrayList<>())
+              .add(field.substring(colon + 1).trim());
+        }
+      }
+      Response head = new Response(code, fields, new byte[0]);
+      if (method.equals("HEAD") || code == 204 || code == 304) {
+        return head;
+      }
+      byte[] bytes;
+      String encoding = head.header("transfer-encoding");
+      if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+        bytes = chunked(socket, in, deadline, maxBody);
+      } else if (head.header("content-length") != null) {
+        long contentLength;
+        try {
+          contentLength = Long.parseLong(head.header("content-length"));
+        } catch (NumberFormatException e) {
+          throw new IOException("invalid Content-Length");
+        }
+        bytes = bytes(socket, in, deadline, (int) Math.min(contentLength, maxBody));
+      } else {
+        bytes = bytes(socket, in, deadline, maxBody);
+      }
+      return new Response(code, fields, bytes);
     }
   }
 
-  private Response response(String method, Socket socket, long deadline, int maxBody)
-      throws IOException {
-    InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
-    int code = status(socket, in, deadline);
-    Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
-    for (int i = 0; ; i++) {
-      String field = line(socket, in, deadline);
-      if (field.isEmpty()) {
-        break;
-      }
-      if (i > MAX_HEADER_LINES) {
-        throw new IOException("too many header lines");
-      }
-      int colon = field.indexOf(':');
-      if (colon > 0) {
-        fields
-            .computeIfAbsent(
-                field.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                k -> new java.util.ArrayList<>())
-            .add(field.substring(colon + 1).trim());
-      }
+  private static final class CountingOutputStream extends java.io.FilterOutputStream {
+    private long count;
+
+    CountingOutputStream(OutputStream out) {
+      super(out);
     }
-    Response head = new Response(code, fields, new byte[0]);
-    if (method.equals("HEAD") || code == 204 || code == 304) {
-      return head;
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
     }
-    byte[] body;
-    String encoding = head.header("transfer-encoding");
-    if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-      body = chunked(socket, in, deadline, maxBody);
-    } else if (head.header("content-length") != null) {
-      long length;
-      try {
-        length = Long.parseLong(head.header("content-length"));
-      } catch (NumberFormatException e) {
-        throw new IOException("invalid Content-Length");
-      }
-      body = bytes(socket, in, deadline, (int) Math.min(length, maxBody));
-    } else {
-      body = bytes(socket, in, deadline, maxBody);
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
     }
-    return new Response(code, fields, body);
+
+    @Override
+    public void close() {
+      // the connection is closed by exchange, not by a body writer
+    }
   }
 
   /** Up to {@code max} bytes, fewer when the connection closes first. */
@@ -261,7 +305,7 @@ public final class OutboundHttp {
   }
 
   /** The request head; {@code length} < 0: no body, no {@code Content-Length}. */
-  private static String head(String method, URI url, Map<String, String> headers, int length) {
+  private static String head(String method, URI url, Map<String, String> headers, long length) {
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     if (url.getRawQuery() != null) {
       path += "?" + url.getRawQuery();

@@ -62,6 +62,43 @@ class OutboundHttpTest {
   }
 
   @Test
+  void exchangeSendsItsBodyAndReadsTheAnswersBody() throws Exception {
+    receiver.close();
+    receiver =
+        new Receiver(
+            "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n7\r\n{\"id\":1\r\n1\r\n}\r\n0\r\n\r\n");
+    int port = receiver.port();
+
+    OutboundHttp.Response response =
+        client("127.0.0.1:" + port)
+            .exchange(
+                "POST",
+                URI.create("http://127.0.0.1:" + port + "/user/repos"),
+                Map.of("Content-Type", "application/json"),
+                "{\"name\":\"r\"}".getBytes(StandardCharsets.UTF_8),
+                1024);
+
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("Content-Type")).isEqualTo("application/json");
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":1}");
+    assertThat(receiver.awaitRequest())
+        .startsWith("POST /user/repos HTTP/1.1\r\n")
+        .contains("\r\nContent-Length: 12\r\n")
+        .endsWith("\r\n\r\n{\"name\":\"r\"}");
+    assertThatThrownBy(
+            () ->
+                client("")
+                    .exchange(
+                        "POST",
+                        URI.create("http://127.0.0.1:" + port + "/"),
+                        Map.of(),
+                        new byte[0],
+                        10))
+        .isInstanceOf(OutboundRefusedException.class);
+  }
+
+  @Test
   void loopbackIsRefusedUnlessAllowedAndNothingIsSent() throws Exception {
     int port = receiver.port();
     for (String url :

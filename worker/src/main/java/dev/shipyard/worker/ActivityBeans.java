@@ -19,6 +19,10 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.delivery.git.GitDestination;
+import dev.shipyard.activities.delivery.git.GitPusher;
+import dev.shipyard.activities.delivery.git.GitSettings;
+import dev.shipyard.activities.delivery.github.GitHubDestination;
 import dev.shipyard.activities.deployments.DeploymentCluster;
 import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
 import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
@@ -292,5 +296,36 @@ class ActivityBeans {
   @Bean
   DeploymentRolloutActivitiesImpl deploymentRolloutActivities(DeploymentCluster cluster) {
     return new DeploymentRolloutActivitiesImpl(cluster, Clock.systemUTC(), Duration.ofMillis(500));
+  }
+
+  /** Commits and pushes of the {@code git} and {@code github} delivery providers. */
+  @Bean
+  GitPusher gitPusher(
+      OutboundGuard outbound,
+      @Value("${shipyard.delivery.git.author-name:Shipyard}") String authorName,
+      @Value("${shipyard.delivery.git.author-email:shipyard@localhost}") String authorEmail,
+      @Value("${shipyard.delivery.git.allow-file-remotes:false}") boolean allowFileRemotes,
+      @Value("${shipyard.delivery.git.timeout:2m}") Duration timeout) {
+    return new GitPusher(
+        outbound, new GitSettings(authorName, authorEmail, allowFileRemotes, timeout));
+  }
+
+  /** The {@code git} delivery provider: any remote, its host through the outbound guard. */
+  @Bean
+  GitDestination gitDestination(GitPusher pusher) {
+    return new GitDestination(pusher);
+  }
+
+  /**
+   * The {@code github} delivery provider: REST calls and pushes through the outbound guard, the API
+   * behind its breaker ({@code github:<host>}).
+   */
+  @Bean
+  GitHubDestination githubDestination(
+      GitPusher pusher, OutboundGuard outbound, OutboundBreakers breakers) {
+    return new GitHubDestination(
+        pusher,
+        new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(60)),
+        breakers);
   }
 }

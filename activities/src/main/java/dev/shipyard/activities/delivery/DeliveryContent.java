@@ -8,6 +8,8 @@ import dev.shipyard.workflows.delivery.DeliveryFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * What a delivery delivers: one capsule version's files (its checked manifest) read from object
@@ -22,6 +24,7 @@ public final class DeliveryContent {
   private final FileManifest manifest;
   private final BlobStore blobs;
   private final ArchiveWriter writer;
+  private final Instant versionCreatedAt;
 
   public DeliveryContent(
       String capsuleId,
@@ -29,6 +32,21 @@ public final class DeliveryContent {
       String deliveryId,
       FileManifest manifest,
       BlobStore blobs) {
+    this(capsuleId, versionId, deliveryId, manifest, blobs, null);
+  }
+
+  /**
+   * @param versionCreatedAt when the version was made (null: unknown): the time of a git delivery's
+   *     commit, so that a retried delivery makes the very same commit
+   */
+  public DeliveryContent(
+      String capsuleId,
+      String versionId,
+      String deliveryId,
+      FileManifest manifest,
+      BlobStore blobs,
+      Instant versionCreatedAt) {
+    this.versionCreatedAt = versionCreatedAt;
     this.capsuleId = capsuleId;
     this.versionId = versionId;
     this.deliveryId = deliveryId;
@@ -51,6 +69,11 @@ public final class DeliveryContent {
 
   public FileManifest manifest() {
     return manifest;
+  }
+
+  /** When the version was made, if known. */
+  public Optional<Instant> versionCreatedAt() {
+    return Optional.ofNullable(versionCreatedAt);
   }
 
   /**

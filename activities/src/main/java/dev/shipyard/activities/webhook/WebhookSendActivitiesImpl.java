@@ -153,13 +153,13 @@ public class WebhookSendActivitiesImpl implements WebhookSendActivities {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       response =
           breakers == null
-              ? http.post(endpoint.url(), headers, bytes, EXCERPT_CHARS)
+              ? http.exchange("POST", endpoint.url(), headers, bytes, EXCERPT_CHARS)
               : breakers
                   .<OutboundHttp.Response>dependency(
                       "webhook:" + endpoint.url().getHost(),
                       e -> e instanceof IOException && !(e instanceof OutboundRefusedException),
                       r -> r.status() >= 500 || r.status() == 429)
-                  .call(() -> http.post(endpoint.url(), headers, bytes, EXCERPT_CHARS));
+                  .call(() -> http.exchange("POST", endpoint.url(), headers, bytes, EXCERPT_CHARS));
     } catch (OutboundRefusedException e) {
       record(dispatch, workflowId, attempt, "refused", null, millis(started), null, e.getMessage());
       return WebhookAttemptOutcome.REFUSED;

@@ -40,6 +40,23 @@ public final class DeliveryProviders {
               List.of("access_key_id", "secret_access_key"),
               List.of("session_token"),
               List.of("region", "prefix", "format", "endpoint", "path_style", "url_expiry_seconds"),
+              Duration.ofMinutes(5)),
+          new Provider(
+              "github",
+              "A GitHub repository (owner/repo; created when missing): the version's files"
+                  + " committed to a branch over HTTPS, or to a delivery branch with a pull request",
+              List.of("token"),
+              List.of(),
+              List.of("branch", "create_pr", "private", "base_branch", "message", "api_url"),
+              Duration.ofMinutes(5)),
+          new Provider(
+              "git",
+              "Any git remote (its URL): https with a token or basic credentials, ssh with a key"
+                  + " and known hosts, file:// where the operator allows it; the version's files"
+                  + " committed to a branch",
+              List.of(),
+              List.of("token", "username", "password", "ssh_private_key", "ssh_known_hosts"),
+              List.of("branch", "message"),
               Duration.ofMinutes(5)));
 
   private DeliveryProviders() {}
