@@ -162,6 +162,56 @@ class OutboundHttpTest {
   }
 
   @Test
+  void exchangeSendsItsBodyAndReadsTheAnswer() throws Exception {
+    receiver.close();
+    receiver =
+        new Receiver("HTTP/1.1 201 Created\r\nETag: \"0x1\"\r\nContent-Length: 5\r\n\r\nhello");
+    int port = receiver.port();
+    OutboundHttp.Response response =
+        client("127.0.0.1:" + port)
+            .exchange(
+                "PUT",
+                URI.create("http://127.0.0.1:" + port + "/c/blob?comp=block"),
+                Map.of("x-ms-version", "2025-01-05"),
+                3,
+                out -> out.write(new byte[] {'a', 'b', 'c'}),
+                1024);
+    assertThat(response.status()).isEqualTo(201);
+    assertThat(response.header("ETag")).isEqualTo("\"0x1\"");
+    assertThat(response.body()).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
+    String request = receiver.awaitRequest();
+    assertThat(request)
+        .startsWith("PUT /c/blob?comp=block HTTP/1.1\r\n")
+        .contains("\r\nContent-Length: 3\r\n")
+        .contains("\r\nx-ms-version: 2025-01-05\r\n")
+        .endsWith("\r\n\r\nabc");
+  }
+
+  @Test
+  void exchangeRefusesARefusedAddressAndABodyOfAnotherLength() throws Exception {
+    int port = receiver.port();
+    assertThatThrownBy(
+            () ->
+                client("")
+                    .exchange(
+                        "PUT",
+                        URI.create("http://localhost:" + port + "/"),
+                        Map.of(),
+                        1,
+                        out -> out.write(1),
+                        1024))
+        .isInstanceOf(OutboundRefusedException.class);
+    assertThat(receiver.connections()).isZero();
+    URI url = URI.create("http://127.0.0.1:" + port + "/");
+    assertThatThrownBy(
+            () ->
+                client("127.0.0.1:" + port)
+                    .exchange("PUT", url, Map.of(), 5, out -> out.write(new byte[3]), 1024))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not the 5 announced");
+  }
+
+  @Test
   void headerInjectionIsRefused() {
     int port = receiver.port();
     assertThatThrownBy(

@@ -19,6 +19,7 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.delivery.azure.AzureDestination;
 import dev.shipyard.activities.delivery.git.GitDestination;
 import dev.shipyard.activities.delivery.git.GitPusher;
 import dev.shipyard.activities.delivery.git.GitSettings;
@@ -327,5 +328,14 @@ class ActivityBeans {
         pusher,
         new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(60)),
         breakers);
+  }
+
+  /**
+   * The {@code azure} delivery provider: every request through the outbound guard, each storage
+   * endpoint behind its breaker ({@code azure-blob:<host>:<port>}).
+   */
+  @Bean
+  AzureDestination azureDestination(OutboundGuard outbound, OutboundBreakers breakers) {
+    return new AzureDestination(outbound, breakers);
   }
 }

@@ -42,6 +42,14 @@ public final class DeliveryProviders {
               List.of("region", "prefix", "format", "endpoint", "path_style", "url_expiry_seconds"),
               Duration.ofMinutes(5)),
           new Provider(
+              "azure",
+              "Azure Blob Storage (or Azurite): the archive uploaded as one block blob to the"
+                  + " container named by destination, with its SHA-256 and a read-only SAS URL",
+              List.of("connection_string"),
+              List.of(),
+              List.of("prefix", "format", "url_expiry_seconds"),
+              Duration.ofMinutes(5)),
+          new Provider(
               "github",
               "A GitHub repository (owner/repo; created when missing): the version's files"
                   + " committed to a branch over HTTPS, or to a delivery branch with a pull request",
