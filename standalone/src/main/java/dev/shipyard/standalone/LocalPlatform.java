@@ -127,6 +127,8 @@ public final class LocalPlatform implements AutoCloseable {
       String bucket,
       String clusterUrl,
       String clusterMode,
+      String registry,
+      String registryMode,
       Path dataDir) {}
 
   private final Settings settings;
@@ -213,7 +215,34 @@ public final class LocalPlatform implements AutoCloseable {
       clusterMode = "simulated";
     }
 
+    // Container images: the configured registry, else Debian's docker-registry when installed.
+    String registry = settings.env("IMAGE_REGISTRY");
+    for (Map<String, Object> overrides :
+        List.of(settings.workerProperties(), settings.apiProperties())) {
+      if (registry == null && overrides.get("IMAGE_REGISTRY") != null) {
+        registry = String.valueOf(overrides.get("IMAGE_REGISTRY"));
+      }
+    }
+    String registryMode = registry != null ? "configured" : "none";
+    if (registry == null && LocalRegistry.installed()) {
+      String requested = settings.env("LOCAL_REGISTRY_PORT");
+      LocalRegistry local =
+          new LocalRegistry(
+              data.resolve("registry"),
+              port(
+                  requested != null
+                      ? Integer.parseInt(requested.trim())
+                      : settings.apiPort() == 0 ? 0 : 5000));
+      local.start();
+      started.add(local);
+      registry = local.host();
+      registryMode = "embedded";
+    }
+
     Map<String, Object> common = new LinkedHashMap<>();
+    if ("embedded".equals(registryMode)) {
+      common.put("IMAGE_REGISTRY", registry);
+    }
     common.put("TEMPORAL_ADDRESS", temporalAddress);
     common.put("TEMPORAL_NAMESPACE", namespace);
     common.put("DATABASE_URL", databaseUrl);
@@ -287,6 +316,8 @@ public final class LocalPlatform implements AutoCloseable {
             bucket,
             clusterUrl,
             clusterMode,
+            registry,
+            registryMode,
             data);
   }
 

@@ -122,6 +122,20 @@ public final class ShipyardLocal {
                   ? "  (KUBECONFIG_PATH)\n"
                   : "  (service account)\n");
     }
+    switch (e.registryMode()) {
+      case "embedded" ->
+          b.append(" Registry     ")
+              .append(e.registry())
+              .append("  EMBEDDED Debian docker-registry (plain HTTP, no auth), blobs in ")
+              .append(e.dataDir().resolve("registry"))
+              .append('\n')
+              .append("              Images are pushed here. Real registry: set IMAGE_REGISTRY.\n");
+      case "configured" ->
+          b.append(" Registry     ").append(e.registry()).append("  (IMAGE_REGISTRY)\n");
+      default ->
+          b.append(" Registry     none: POST /api/container-images answers 503.\n")
+              .append("              Set IMAGE_REGISTRY, or apt-get install docker-registry.\n");
+    }
     b.append(" Redis        ")
         .append(
             System.getenv("REDIS_URL") == null

@@ -33,15 +33,20 @@ import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
 import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
 import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
 import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
-import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
+import dev.shipyard.activities.deployments.OutboxDeploymentEvents;
+import dev.shipyard.activities.images.ImageBuildActivitiesImpl;
+import dev.shipyard.activities.images.ImageSettings;
+import dev.shipyard.activities.images.JdbcImageRecordActivities;
+import dev.shipyard.activities.images.JibImageBuilder;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandbox;
 import dev.shipyard.activities.sandbox.Sandboxes;
+import dev.shipyard.activities.storage.ProjectFiles;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
 import dev.shipyard.activities.validation.Toolchains;
-import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.activities.webhook.WebhookSendActivitiesImpl;
 import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.outbound.OutboundHttp;
@@ -55,6 +60,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -157,14 +163,10 @@ class ActivityBeans {
     return new CapsuleStorageActivitiesImpl(blobs, jdbc);
   }
 
+  /** Capsule events: {@code capsule_events} rows (the outbox); the webhook relay sends them. */
   @Bean
-  CapsuleEventActivitiesImpl capsuleEventActivities(
-      JdbcTemplate jdbc, WorkerProperties properties, OutboundGuard outbound) {
-    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret(), outbound);
-    if (!webhooks.configured()) {
-      log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
-    }
-    return new CapsuleEventActivitiesImpl(jdbc, webhooks);
+  CapsuleEventActivitiesImpl capsuleEventActivities(JdbcTemplate jdbc) {
+    return new CapsuleEventActivitiesImpl(jdbc);
   }
 
   /** Batch exports: each capsule's archive streamed into object storage. */
@@ -184,20 +186,47 @@ class ActivityBeans {
     return new JdbcDeploymentRecordActivities(jdbc, json);
   }
 
-  /** Deployment webhooks to {@code WEBHOOK_URL}, signed with {@code WEBHOOK_SIGNING_SECRET}. */
+  /** Deployment events: {@code webhook_outbox} rows; the webhook relay sends them. */
   @Bean
-  WebhookDeploymentEvents deploymentEventActivities(
+  OutboxDeploymentEvents deploymentEventActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new OutboxDeploymentEvents(jdbc, json);
+  }
+
+  /**
+   * One attempt of a webhook message (Standard Webhooks): subscriptions signed with their sealed
+   * secrets, the per-request {@code webhook_url} and {@code WEBHOOK_URL} with {@code
+   * WEBHOOK_SIGNING_SECRET}, every POST through the outbound guard.
+   */
+  @Bean
+  WebhookSendActivitiesImpl webhookSendActivities(
+      JdbcTemplate jdbc,
       WorkerProperties properties,
       OutboundGuard outbound,
+      ClusterBeans.WorkerSecretBox secrets,
       ObjectMapper json,
-      @Value("${shipyard.deployments.webhook-url:}") String webhookUrl) {
-    WebhookDeploymentEvents events =
-        new WebhookDeploymentEvents(
-            new WebhookSender(properties.webhooks().signingSecret(), outbound), webhookUrl, json);
-    if (!events.configured()) {
-      log.info("Deployment webhooks: WEBHOOK_URL is not set; deployment events are not sent");
+      OutboundBreakers breakers,
+      @Value("${shipyard.deployments.webhook-url:}") String webhookUrl,
+      @Value("${shipyard.webhooks.disable-after:5d}") Duration disableAfter) {
+    String signingSecret = properties.webhooks().signingSecret();
+    if (signingSecret == null || signingSecret.isBlank()) {
+      log.warn(
+          "Webhooks: WEBHOOK_SIGNING_SECRET is not set; webhook_url and WEBHOOK_URL webhooks will"
+              + " not be sent");
     }
-    return events;
+    if (webhookUrl == null || webhookUrl.isBlank()) {
+      log.info(
+          "Deployment webhooks: WEBHOOK_URL is not set; deployment events go to subscriptions only");
+    }
+    return new WebhookSendActivitiesImpl(
+        jdbc,
+        new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(15)),
+        secrets.box(),
+        webhookUrl,
+        signingSecret,
+        disableAfter,
+        Clock.systemUTC(),
+        json,
+        breakers);
   }
 
   @Bean
@@ -303,6 +332,37 @@ class ActivityBeans {
   @Bean
   JdbcDeliveryRecordActivities deliveryRecordActivities(JdbcTemplate jdbc) {
     return new JdbcDeliveryRecordActivities(jdbc);
+  }
+
+  /** Image builds (Jib, no daemon): {@code shipyard.images.*} ({@code IMAGE_*}). */
+  @Bean
+  ImageBuildActivitiesImpl imageBuildActivities(
+      BlobStore blobs,
+      @Value("${shipyard.images.registry:}") String registry,
+      @Value("${shipyard.images.registry-insecure:false}") boolean insecure,
+      @Value("${shipyard.images.registry-username:}") String username,
+      @Value("${shipyard.images.registry-password:}") String password,
+      @Value("${shipyard.images.base-java:}") String baseJava,
+      @Value("${shipyard.images.base-python:}") String basePython,
+      @Value("${shipyard.images.base-node:}") String baseNode,
+      @Value("${shipyard.images.cache-dir:}") String cacheDir) {
+    ImageSettings settings =
+        new ImageSettings(
+            registry,
+            insecure,
+            username,
+            password,
+            Map.of("java-maven", baseJava, "python", basePython, "node", baseNode),
+            cacheDir.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "shipyard-images")
+                : Path.of(cacheDir));
+    log.info("Images: {}", settings);
+    return new ImageBuildActivitiesImpl(new ProjectFiles(blobs), new JibImageBuilder(settings));
+  }
+
+  @Bean
+  JdbcImageRecordActivities imageRecordActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new JdbcImageRecordActivities(jdbc, json);
   }
 
   /** Commits and pushes of the {@code git} and {@code github} delivery providers. */

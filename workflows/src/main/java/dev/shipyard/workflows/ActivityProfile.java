@@ -138,6 +138,17 @@ public enum ActivityProfile {
                   .setBackoffCoefficient(3)
                   .setMaximumAttempts(5)
                   .build())
+          .build()),
+
+  /**
+   * One attempt of a Standard Webhooks delivery: 1 minute (the HTTP call has its own 15 s timeout),
+   * a single try: the delivery workflow's schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10
+   * h, 10 h on durable timers) is the retry, so Temporal retries nothing here.
+   */
+  WEBHOOK_ATTEMPT(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
           .build());
 
   private final ActivityOptions options;

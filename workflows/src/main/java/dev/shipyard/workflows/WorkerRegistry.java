@@ -22,8 +22,13 @@ import dev.shipyard.workflows.deployments.DeploymentEventActivities;
 import dev.shipyard.workflows.deployments.DeploymentRecordActivities;
 import dev.shipyard.workflows.deployments.DeploymentRolloutActivities;
 import dev.shipyard.workflows.deployments.DeploymentWorkflowImpl;
+import dev.shipyard.workflows.images.ImageBuildActivities;
+import dev.shipyard.workflows.images.ImageBuildWorkflowImpl;
+import dev.shipyard.workflows.images.ImageRecordActivities;
 import dev.shipyard.workflows.platform.ProjectionActivities;
 import dev.shipyard.workflows.tasks.TaskEventActivities;
+import dev.shipyard.workflows.webhooks.WebhookDeliveryWorkflowImpl;
+import dev.shipyard.workflows.webhooks.WebhookSendActivities;
 import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -66,7 +71,9 @@ public final class WorkerRegistry {
           new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS),
           new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM),
-          new WorkflowBinding(DeliveryWorkflowImpl.class, TaskQueues.PLATFORM));
+          new WorkflowBinding(DeliveryWorkflowImpl.class, TaskQueues.PLATFORM),
+          new WorkflowBinding(ImageBuildWorkflowImpl.class, TaskQueues.BUILDS),
+          new WorkflowBinding(WebhookDeliveryWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
       List.of(
@@ -110,7 +117,13 @@ public final class WorkerRegistry {
               TaskQueues.PLATFORM,
               ActivityProfile.DESTINATION),
           new ActivityBinding(
-              DeliveryRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING));
+              DeliveryRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              ImageBuildActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP),
+          new ActivityBinding(
+              ImageRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              WebhookSendActivities.class, TaskQueues.PLATFORM, ActivityProfile.WEBHOOK_ATTEMPT));
 
   private WorkerRegistry() {}
 

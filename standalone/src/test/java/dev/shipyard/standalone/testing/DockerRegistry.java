@@ -53,6 +53,15 @@ public final class DockerRegistry implements AutoCloseable {
 
   /** Starts a registry whose one user is {@code username}; returns once it answers {@code /v2/}. */
   public static DockerRegistry start(String username, String password) throws IOException {
+    return start(username, password, false);
+  }
+
+  /**
+   * As {@link #start(String, String)}; {@code deletes}: manifests may be deleted ({@code
+   * storage.delete.enabled}), else the registry answers deletes 405 {@code UNSUPPORTED}.
+   */
+  public static DockerRegistry start(String username, String password, boolean deletes)
+      throws IOException {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
@@ -77,6 +86,8 @@ public final class DockerRegistry implements AutoCloseable {
         storage:
           filesystem:
             rootdirectory: %s
+          delete:
+            enabled: %s
         http:
           addr: 127.0.0.1:%d
         auth:
@@ -84,7 +95,7 @@ public final class DockerRegistry implements AutoCloseable {
             realm: shipyard-test-registry
             path: %s
         """
-            .formatted(dir.resolve("data"), port, dir.resolve("htpasswd")));
+            .formatted(dir.resolve("data"), deletes, port, dir.resolve("htpasswd")));
     Path log = dir.resolve("registry.log");
     Process process =
         new ProcessBuilder(binary.toString(), "serve", config.toString())
@@ -117,6 +128,35 @@ public final class DockerRegistry implements AutoCloseable {
       throw e;
     }
     return registry;
+  }
+
+  /** The response of {@code GET /v2/<repository>/tags/list} with the registry's user. */
+  public HttpResponse<String> tags(String repository) throws IOException {
+    return send("GET", "/v2/" + repository + "/tags/list", null, null);
+  }
+
+  /** {@code GET <path>} with the registry's user, the body as bytes (a blob, a manifest). */
+  public byte[] get(String path) throws IOException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + host() + path))
+            .timeout(Duration.ofSeconds(10))
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            (username + ":" + password).getBytes(StandardCharsets.UTF_8)))
+            .build();
+    try {
+      HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new IOException("GET " + path + " answered " + r.statusCode());
+      }
+      return r.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
   }
 
   /** {@code 127.0.0.1:<port>}, the registry host of image references. */
