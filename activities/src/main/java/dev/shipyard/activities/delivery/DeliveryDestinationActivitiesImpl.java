@@ -82,13 +82,15 @@ public class DeliveryDestinationActivitiesImpl implements DeliveryDestinationAct
       return Heartbeats.during(
           "delivering to " + request.target().mode() + " " + request.target().destination(),
           () -> {
+            Version version = version(request);
             DeliveryContent content =
                 new DeliveryContent(
                     request.capsuleId(),
                     request.versionId(),
                     request.deliveryId(),
-                    manifest(request),
-                    blobs);
+                    version.manifest(),
+                    blobs,
+                    version.createdAt());
             opened[0] = credentials(request);
             return destination.deliver(content, request.target(), opened[0]);
           });
@@ -104,11 +106,14 @@ public class DeliveryDestinationActivitiesImpl implements DeliveryDestinationAct
     }
   }
 
-  /** The version's manifest, checked against its digest. */
-  private FileManifest manifest(DestinationRequest request) {
+  /** A version's checked manifest and when it was made (a git commit's time). */
+  private record Version(FileManifest manifest, java.time.Instant createdAt) {}
+
+  /** The version's manifest, checked against its digest, and its creation time. */
+  private Version version(DestinationRequest request) {
     List<Map<String, Object>> rows =
         jdbc.queryForList(
-            "SELECT manifest_key, manifest_sha256 FROM capsule_versions"
+            "SELECT manifest_key, manifest_sha256, created_at FROM capsule_versions"
                 + " WHERE capsule_id = ? AND id = ?",
             request.capsuleId(),
             request.versionId());
@@ -129,7 +134,9 @@ public class DeliveryDestinationActivitiesImpl implements DeliveryDestinationAct
       throw DeliveryFailures.of(
           DeliveryFailure.CONTENT_MISSING, "The manifest " + key + " does not match its digest");
     }
-    return FileManifest.parse(bytes);
+    Object created = rows.get(0).get("created_at");
+    return new Version(
+        FileManifest.parse(bytes), created instanceof java.sql.Timestamp t ? t.toInstant() : null);
   }
 
   /** The target's credentials, opened from their sealed row; the row must be the caller's. */
