@@ -135,6 +135,18 @@ public final class WorkerRegistry {
     return new ArrayList<>(queues);
   }
 
+  /** The task queue of a workflow implementation; fails for an unregistered one. */
+  public static String workflowQueue(Class<?> implementation) {
+    return WORKFLOWS.stream()
+        .filter(w -> w.implementation() == implementation)
+        .map(WorkflowBinding::taskQueue)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    implementation.getName() + " is not registered in WorkerRegistry"));
+  }
+
   /** The binding of an activity interface; fails for an unregistered one. */
   public static ActivityBinding activity(Class<?> activityInterface) {
     return ACTIVITIES.stream()

@@ -28,12 +28,7 @@ class DeliveryWorkflows {
 
   DeliveryWorkflows(WorkflowClient temporal) {
     this.temporal = temporal;
-    this.taskQueue =
-        WorkerRegistry.WORKFLOWS.stream()
-            .filter(w -> w.implementation() == DeliveryWorkflowImpl.class)
-            .map(WorkerRegistry.WorkflowBinding::taskQueue)
-            .findFirst()
-            .orElseThrow();
+    this.taskQueue = WorkerRegistry.workflowQueue(DeliveryWorkflowImpl.class);
   }
 
   Mono<Void> start(DeliveryRequest request, String username) {

@@ -10,6 +10,8 @@ import dev.shipyard.standalone.testing.Json;
 import dev.shipyard.standalone.testing.LocalPlatformExtension;
 import dev.shipyard.standalone.testing.LogCapture;
 import dev.shipyard.standalone.testing.StoredCapsules;
+import dev.shipyard.standalone.testing.WebhookReceiver;
+import dev.shipyard.standalone.webhooks.StandardWebhooksVerifier;
 import dev.shipyard.storage.FileManifest;
 import dev.shipyard.workflows.delivery.DeliveryProviders;
 import io.temporal.api.enums.v1.EventType;
@@ -59,7 +61,13 @@ class DeliveryApiTest {
         LocalPlatformExtension.startIsolated(
             dataDir,
             Map.of("OUTBOUND_ALLOWED", "127.0.0.1/32"),
-            Map.of("DELIVERY_RETRY_WINDOW", "45s", "DELIVERY_WAIT", "180s"));
+            Map.of(
+                "DELIVERY_RETRY_WINDOW",
+                "45s",
+                "DELIVERY_WAIT",
+                "180s",
+                "OUTBOUND_ALLOWED",
+                "127.0.0.1/32"));
     api =
         LocalPlatformExtension.client(platform)
             .mutate()
@@ -212,6 +220,19 @@ class DeliveryApiTest {
                 "metadata-bucket",
                 Map.of("access_key_id", fakeKeyId, "secret_access_key", metadataSecret),
                 Map.of("endpoint", "http://169.254.169.254/")));
+
+    // The owner subscribes to delivery.failed: the message must reach a receiver whose check is
+    // the official standardwebhooks library, and must not hold the delivery's secrets either.
+    WebhookReceiver receiver = new WebhookReceiver();
+    Map<String, Object> subscription =
+        Json.call(
+            api,
+            HttpMethod.POST,
+            "/v1/webhooks",
+            owner.accessToken(),
+            Map.of("url", receiver.url("/hooks"), "events", List.of("delivery.failed")),
+            201);
+    String webhookSecret = (String) subscription.get("secret");
 
     List<String> answers = new ArrayList<>();
     Map<String, Object> delivery;
@@ -382,7 +403,22 @@ class DeliveryApiTest {
                     deliveryId))
         .isZero();
 
-    // no secret, in any encoding, in the history, the rows, the answers or the logs
+    // delivery.failed reached the subscriber, signed as Standard Webhooks says
+    WebhookReceiver.Request failedHook;
+    try (receiver) {
+      failedHook = receiver.poll(Duration.ofSeconds(60));
+    }
+    assertThat(failedHook).as("delivery.failed at the subscriber").isNotNull();
+    assertThat(StandardWebhooksVerifier.verify(webhookSecret, failedHook)).isEqualTo("verified");
+    Map<String, Object> hookBody =
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(failedHook.body(), Map.class);
+    assertThat(hookBody).containsEntry("event", "delivery.failed");
+    assertThat((Map<String, Object>) hookBody.get("data"))
+        .containsEntry("delivery_id", deliveryId)
+        .containsEntry("capsule_id", capsuleId);
+    answers.add(failedHook.toString());
+
+    // no secret, in any encoding, in the history, the rows, the answers, the logs or the webhook
     List<String> places = new ArrayList<>(answers);
     places.add(history.toJson(true));
     places.add(String.valueOf(history.getEvents()));

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * standardwebhooks}, installed by {@code .ci/run} into {@code /opt/shipyard-standardwebhooks}, or
  * where {@code STANDARDWEBHOOKS_NODE_MODULES} says), run by node on {@code verify.js}.
  */
-final class StandardWebhooksVerifier {
+public final class StandardWebhooksVerifier {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Path MODULES =
@@ -27,7 +27,7 @@ final class StandardWebhooksVerifier {
   private StandardWebhooksVerifier() {}
 
   /** The library's verdict: "verified", or "refused: <its message>". */
-  static String verify(String secret, WebhookReceiver.Request request) throws Exception {
+  public static String verify(String secret, WebhookReceiver.Request request) throws Exception {
     if (!Files.isDirectory(MODULES.resolve("standardwebhooks"))) {
       throw new IllegalStateException(
           "npm standardwebhooks is not installed in "

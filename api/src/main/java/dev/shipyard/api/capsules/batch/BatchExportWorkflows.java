@@ -25,12 +25,7 @@ class BatchExportWorkflows {
 
   BatchExportWorkflows(WorkflowClient temporal) {
     this.temporal = temporal;
-    this.taskQueue =
-        WorkerRegistry.WORKFLOWS.stream()
-            .filter(w -> w.implementation() == CapsuleBatchExportWorkflowImpl.class)
-            .map(WorkerRegistry.WorkflowBinding::taskQueue)
-            .findFirst()
-            .orElseThrow();
+    this.taskQueue = WorkerRegistry.workflowQueue(CapsuleBatchExportWorkflowImpl.class);
   }
 
   Mono<Void> start(BatchExportRequest request, String username) {
