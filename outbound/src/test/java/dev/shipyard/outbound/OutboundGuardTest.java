@@ -45,6 +45,7 @@ class OutboundGuardTest {
         "http://[::ffff:169.254.169.254]/",
         "http://[64:ff9b::a9fe:a9fe]/",
         "http://[::1]:8080/",
+        "http://[::1]:15432/", // the local platform's PostgreSQL port (issue 13 "Must show")
         "http://[::]/",
         "http://0.0.0.0:5432/",
         "http://10.0.0.8/",

@@ -168,6 +168,7 @@ class OpenApiContractTest {
         Map.ofEntries(
             Map.entry("/capsule", "CapsuleError"),
             Map.entry("/generate/", "CapsuleError"),
+            Map.entry("/delivery/", "CapsuleError"),
             Map.entry("/api/v2/", "ApiResponseObject"),
             Map.entry("/api/health", "BuildsError"),
             Map.entry("/api/build", "BuildsError"),

@@ -20,17 +20,21 @@ import dev.shipyard.activities.codegen.GenerationEngine;
 import dev.shipyard.activities.codegen.llm.LlmEngine;
 import dev.shipyard.activities.codegen.llm.LlmSettings;
 import dev.shipyard.activities.codegen.offline.OfflineEngine;
+import dev.shipyard.activities.delivery.DeliveryDestination;
+import dev.shipyard.activities.delivery.DeliveryDestinationActivitiesImpl;
+import dev.shipyard.activities.delivery.JdbcDeliveryRecordActivities;
 import dev.shipyard.activities.delivery.azure.AzureDestination;
 import dev.shipyard.activities.delivery.git.GitDestination;
 import dev.shipyard.activities.delivery.git.GitPusher;
 import dev.shipyard.activities.delivery.git.GitSettings;
 import dev.shipyard.activities.delivery.github.GitHubDestination;
+import dev.shipyard.activities.delivery.s3.S3Destination;
 import dev.shipyard.activities.deployments.DeploymentCluster;
 import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
 import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
 import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
 import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
-import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
+import dev.shipyard.activities.deployments.OutboxDeploymentEvents;
 import dev.shipyard.activities.images.ImageBuildActivitiesImpl;
 import dev.shipyard.activities.images.ImageSettings;
 import dev.shipyard.activities.images.JdbcImageRecordActivities;
@@ -43,7 +47,7 @@ import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
 import dev.shipyard.activities.validation.RealChecksValidator;
 import dev.shipyard.activities.validation.Toolchains;
-import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.activities.webhook.WebhookSendActivitiesImpl;
 import dev.shipyard.outbound.OutboundBreakers;
 import dev.shipyard.outbound.OutboundGuard;
 import dev.shipyard.outbound.OutboundHttp;
@@ -160,14 +164,10 @@ class ActivityBeans {
     return new CapsuleStorageActivitiesImpl(blobs, jdbc);
   }
 
+  /** Capsule events: {@code capsule_events} rows (the outbox); the webhook relay sends them. */
   @Bean
-  CapsuleEventActivitiesImpl capsuleEventActivities(
-      JdbcTemplate jdbc, WorkerProperties properties, OutboundGuard outbound) {
-    WebhookSender webhooks = new WebhookSender(properties.webhooks().signingSecret(), outbound);
-    if (!webhooks.configured()) {
-      log.warn("Webhooks: WEBHOOK_SIGNING_SECRET is not set; capsule webhooks will not be sent");
-    }
-    return new CapsuleEventActivitiesImpl(jdbc, webhooks);
+  CapsuleEventActivitiesImpl capsuleEventActivities(JdbcTemplate jdbc) {
+    return new CapsuleEventActivitiesImpl(jdbc);
   }
 
   /** Batch exports: each capsule's archive streamed into object storage. */
@@ -187,20 +187,47 @@ class ActivityBeans {
     return new JdbcDeploymentRecordActivities(jdbc, json);
   }
 
-  /** Deployment webhooks to {@code WEBHOOK_URL}, signed with {@code WEBHOOK_SIGNING_SECRET}. */
+  /** Deployment events: {@code webhook_outbox} rows; the webhook relay sends them. */
   @Bean
-  WebhookDeploymentEvents deploymentEventActivities(
+  OutboxDeploymentEvents deploymentEventActivities(JdbcTemplate jdbc, ObjectMapper json) {
+    return new OutboxDeploymentEvents(jdbc, json);
+  }
+
+  /**
+   * One attempt of a webhook message (Standard Webhooks): subscriptions signed with their sealed
+   * secrets, the per-request {@code webhook_url} and {@code WEBHOOK_URL} with {@code
+   * WEBHOOK_SIGNING_SECRET}, every POST through the outbound guard.
+   */
+  @Bean
+  WebhookSendActivitiesImpl webhookSendActivities(
+      JdbcTemplate jdbc,
       WorkerProperties properties,
       OutboundGuard outbound,
+      ClusterBeans.WorkerSecretBox secrets,
       ObjectMapper json,
-      @Value("${shipyard.deployments.webhook-url:}") String webhookUrl) {
-    WebhookDeploymentEvents events =
-        new WebhookDeploymentEvents(
-            new WebhookSender(properties.webhooks().signingSecret(), outbound), webhookUrl, json);
-    if (!events.configured()) {
-      log.info("Deployment webhooks: WEBHOOK_URL is not set; deployment events are not sent");
+      OutboundBreakers breakers,
+      @Value("${shipyard.deployments.webhook-url:}") String webhookUrl,
+      @Value("${shipyard.webhooks.disable-after:5d}") Duration disableAfter) {
+    String signingSecret = properties.webhooks().signingSecret();
+    if (signingSecret == null || signingSecret.isBlank()) {
+      log.warn(
+          "Webhooks: WEBHOOK_SIGNING_SECRET is not set; webhook_url and WEBHOOK_URL webhooks will"
+              + " not be sent");
     }
-    return events;
+    if (webhookUrl == null || webhookUrl.isBlank()) {
+      log.info(
+          "Deployment webhooks: WEBHOOK_URL is not set; deployment events go to subscriptions only");
+    }
+    return new WebhookSendActivitiesImpl(
+        jdbc,
+        new OutboundHttp(outbound, Duration.ofSeconds(10), Duration.ofSeconds(15)),
+        secrets.box(),
+        webhookUrl,
+        signingSecret,
+        disableAfter,
+        Clock.systemUTC(),
+        json,
+        breakers);
   }
 
   @Bean
@@ -281,6 +308,31 @@ class ActivityBeans {
   @Bean
   DeploymentRolloutActivitiesImpl deploymentRolloutActivities(DeploymentCluster cluster) {
     return new DeploymentRolloutActivitiesImpl(cluster, Clock.systemUTC(), Duration.ofMillis(500));
+  }
+
+  /** The {@code s3} delivery provider; its endpoints pass the outbound guard. */
+  @Bean
+  S3Destination s3Destination(OutboundGuard outbound) {
+    return new S3Destination(outbound);
+  }
+
+  /**
+   * Delivery destinations: one {@link DeliveryDestination} bean per provider of {@code
+   * DeliveryProviders} (the worker does not start otherwise), credentials opened with {@code
+   * SECRETS_KEYS}.
+   */
+  @Bean
+  DeliveryDestinationActivitiesImpl deliveryDestinationActivities(
+      List<DeliveryDestination> destinations,
+      JdbcTemplate jdbc,
+      BlobStore blobs,
+      ClusterBeans.WorkerSecretBox secrets) {
+    return new DeliveryDestinationActivitiesImpl(destinations, jdbc, blobs, secrets::box);
+  }
+
+  @Bean
+  JdbcDeliveryRecordActivities deliveryRecordActivities(JdbcTemplate jdbc) {
+    return new JdbcDeliveryRecordActivities(jdbc);
   }
 
   /** Image builds (Jib, no daemon): {@code shipyard.images.*} ({@code IMAGE_*}). */

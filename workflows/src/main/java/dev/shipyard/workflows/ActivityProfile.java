@@ -106,6 +106,26 @@ public enum ActivityProfile {
           .build()),
 
   /**
+   * Delivering a capsule to a destination (an upload, a push): up to 10 minutes per attempt, a
+   * heartbeat at least every 10 s (a lost worker is noticed then and another one starts the
+   * destination again), retried 1 s, 2 s, 4 s, ... up to 30 s apart without an attempt limit: the
+   * delivery workflow bounds each destination by its provider's retry window (schedule-to-close);
+   * typed failures that cannot pass (rejected credentials, a missing bucket) are non-retryable.
+   */
+  DESTINATION(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setHeartbeatTimeout(Duration.ofSeconds(10))
+          .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(2)
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .build())
+          .build()),
+
+  /**
    * Outgoing events (webhooks): 1 minute per attempt (the HTTP call has its own timeout), 5
    * attempts 2 s, 6 s, 18 s, 54 s apart; a failure never fails the run that emits it.
    */
@@ -118,6 +138,17 @@ public enum ActivityProfile {
                   .setBackoffCoefficient(3)
                   .setMaximumAttempts(5)
                   .build())
+          .build()),
+
+  /**
+   * One attempt of a Standard Webhooks delivery: 1 minute (the HTTP call has its own 15 s timeout),
+   * a single try: the delivery workflow's schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10
+   * h, 10 h on durable timers) is the retry, so Temporal retries nothing here.
+   */
+  WEBHOOK_ATTEMPT(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
           .build());
 
   private final ActivityOptions options;

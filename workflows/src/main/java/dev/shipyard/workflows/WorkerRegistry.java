@@ -16,6 +16,9 @@ import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportWorkflowImpl;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchRecordActivities;
 import dev.shipyard.workflows.charts.HelmChartValidationActivities;
 import dev.shipyard.workflows.charts.HelmChartValidationWorkflowImpl;
+import dev.shipyard.workflows.delivery.DeliveryDestinationActivities;
+import dev.shipyard.workflows.delivery.DeliveryRecordActivities;
+import dev.shipyard.workflows.delivery.DeliveryWorkflowImpl;
 import dev.shipyard.workflows.deployments.DeploymentClusterActivities;
 import dev.shipyard.workflows.deployments.DeploymentEventActivities;
 import dev.shipyard.workflows.deployments.DeploymentRecordActivities;
@@ -26,6 +29,8 @@ import dev.shipyard.workflows.images.ImageBuildWorkflowImpl;
 import dev.shipyard.workflows.images.ImageRecordActivities;
 import dev.shipyard.workflows.platform.ProjectionActivities;
 import dev.shipyard.workflows.tasks.TaskEventActivities;
+import dev.shipyard.workflows.webhooks.WebhookDeliveryWorkflowImpl;
+import dev.shipyard.workflows.webhooks.WebhookSendActivities;
 import io.temporal.activity.ActivityOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -68,7 +73,9 @@ public final class WorkerRegistry {
           new WorkflowBinding(AnalysisWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(DeploymentWorkflowImpl.class, TaskQueues.DEPLOYMENTS),
           new WorkflowBinding(CapsuleBatchExportWorkflowImpl.class, TaskQueues.PLATFORM),
+          new WorkflowBinding(DeliveryWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(ImageBuildWorkflowImpl.class, TaskQueues.BUILDS),
+          new WorkflowBinding(WebhookDeliveryWorkflowImpl.class, TaskQueues.PLATFORM),
           new WorkflowBinding(HelmChartValidationWorkflowImpl.class, TaskQueues.PLATFORM));
 
   public static final List<ActivityBinding> ACTIVITIES =
@@ -109,9 +116,17 @@ public final class WorkerRegistry {
           new ActivityBinding(
               CapsuleBatchRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
           new ActivityBinding(
+              DeliveryDestinationActivities.class,
+              TaskQueues.PLATFORM,
+              ActivityProfile.DESTINATION),
+          new ActivityBinding(
+              DeliveryRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
               ImageBuildActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP),
           new ActivityBinding(
               ImageRecordActivities.class, TaskQueues.PLATFORM, ActivityProfile.BOOKKEEPING),
+          new ActivityBinding(
+              WebhookSendActivities.class, TaskQueues.PLATFORM, ActivityProfile.WEBHOOK_ATTEMPT),
           new ActivityBinding(
               HelmChartValidationActivities.class, TaskQueues.CPU, ActivityProfile.LONG_STEP));
 
@@ -123,6 +138,18 @@ public final class WorkerRegistry {
     WORKFLOWS.forEach(w -> queues.add(w.taskQueue()));
     ACTIVITIES.forEach(a -> queues.add(a.taskQueue()));
     return new ArrayList<>(queues);
+  }
+
+  /** The task queue of a workflow implementation; fails for an unregistered one. */
+  public static String workflowQueue(Class<?> implementation) {
+    return WORKFLOWS.stream()
+        .filter(w -> w.implementation() == implementation)
+        .map(WorkflowBinding::taskQueue)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    implementation.getName() + " is not registered in WorkerRegistry"));
   }
 
   /** The binding of an activity interface; fails for an unregistered one. */

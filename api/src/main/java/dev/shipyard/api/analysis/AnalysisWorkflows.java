@@ -1,7 +1,6 @@
 package dev.shipyard.api.analysis;
 
 import dev.shipyard.workflows.ShipyardSearchAttributes;
-import dev.shipyard.workflows.TaskQueues;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.analysis.AnalysisRequest;
 import dev.shipyard.workflows.analysis.AnalysisSummary;
@@ -30,12 +29,7 @@ class AnalysisWorkflows {
 
   AnalysisWorkflows(WorkflowClient temporal) {
     this.temporal = temporal;
-    this.taskQueue =
-        WorkerRegistry.WORKFLOWS.stream()
-            .filter(w -> w.implementation() == AnalysisWorkflowImpl.class)
-            .map(WorkerRegistry.WorkflowBinding::taskQueue)
-            .findFirst()
-            .orElse(TaskQueues.PLATFORM);
+    this.taskQueue = WorkerRegistry.workflowQueue(AnalysisWorkflowImpl.class);
   }
 
   Mono<Void> start(AnalysisRequest request, String summary) {

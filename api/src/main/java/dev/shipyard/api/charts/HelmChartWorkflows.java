@@ -1,7 +1,6 @@
 package dev.shipyard.api.charts;
 
 import dev.shipyard.workflows.ShipyardSearchAttributes;
-import dev.shipyard.workflows.TaskQueues;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.charts.HelmChartValidationRequest;
 import dev.shipyard.workflows.charts.HelmChartValidationWorkflow;
@@ -23,12 +22,7 @@ class HelmChartWorkflows {
 
   HelmChartWorkflows(WorkflowClient temporal) {
     this.temporal = temporal;
-    this.taskQueue =
-        WorkerRegistry.WORKFLOWS.stream()
-            .filter(w -> w.implementation() == HelmChartValidationWorkflowImpl.class)
-            .map(WorkerRegistry.WorkflowBinding::taskQueue)
-            .findFirst()
-            .orElse(TaskQueues.PLATFORM);
+    this.taskQueue = WorkerRegistry.workflowQueue(HelmChartValidationWorkflowImpl.class);
   }
 
   Mono<Void> start(HelmChartValidationRequest request) {

@@ -167,6 +167,34 @@ class LongActivityHeartbeatTest {
                     request.capsuleId(),
                     null)));
 
+    // Delivery: the destination step as the worker assembles it (every provider), for a version
+    // that does not exist: CONTENT_MISSING, after the step's first heartbeat
+    env.registerActivitiesImplementations(
+        platform
+            .workerContext()
+            .getBean(dev.shipyard.activities.delivery.DeliveryDestinationActivitiesImpl.class));
+    dev.shipyard.workflows.delivery.DeliveryDestinationActivities delivery =
+        stub(dev.shipyard.workflows.delivery.DeliveryDestinationActivities.class);
+    try {
+      run(
+          dev.shipyard.workflows.delivery.DeliveryDestinationActivities.class,
+          "deliver",
+          () ->
+              delivery.deliver(
+                  new dev.shipyard.workflows.delivery.DestinationRequest(
+                      UUID.randomUUID().toString(),
+                      request.capsuleId(),
+                      "ver-heartbeat-none",
+                      "default",
+                      request.userId(),
+                      new dev.shipyard.workflows.delivery.DeliveryTarget(
+                          0, "s3", "bucket", Map.of(), null))));
+      throw new AssertionError("a delivery of a missing version succeeded");
+    } catch (io.temporal.failure.ActivityFailure e) {
+      assertThat(((io.temporal.failure.ApplicationFailure) e.getCause()).getType())
+          .isEqualTo("CONTENT_MISSING");
+    }
+
     // Builds: the project step (generation) and the build step (a real pytest run, whose
     // generated tests may fail on Debian's FastAPI: the step's heartbeats are what counts here).
     env.registerActivitiesImplementations(

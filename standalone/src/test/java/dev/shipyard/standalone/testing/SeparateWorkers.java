@@ -38,6 +38,7 @@ public final class SeparateWorkers implements AutoCloseable {
           "S3_PATH_STYLE",
           "S3_REGION",
           "SECRETS_KEYS",
+          "OUTBOUND_ALLOWED",
           "WEBHOOK_SIGNING_SECRET",
           "SHIPYARD_SIMULATED_CLUSTER_URL");
 

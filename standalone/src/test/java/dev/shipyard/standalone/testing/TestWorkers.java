@@ -19,13 +19,15 @@ import dev.shipyard.activities.deployments.DeploymentClusterActivitiesImpl;
 import dev.shipyard.activities.deployments.DeploymentRolloutActivitiesImpl;
 import dev.shipyard.activities.deployments.JdbcDeploymentRecordActivities;
 import dev.shipyard.activities.deployments.JdbcDeploymentSecrets;
-import dev.shipyard.activities.deployments.WebhookDeploymentEvents;
+import dev.shipyard.activities.deployments.OutboxDeploymentEvents;
 import dev.shipyard.activities.projection.JdbcProjectionActivities;
 import dev.shipyard.activities.sandbox.Sandboxes;
 import dev.shipyard.activities.tasks.TaskEventWriter;
 import dev.shipyard.activities.validation.ProjectValidator;
-import dev.shipyard.activities.webhook.WebhookSender;
+import dev.shipyard.activities.webhook.WebhookSendActivitiesImpl;
 import dev.shipyard.cluster.ClusterSettings;
+import dev.shipyard.outbound.OutboundGuard;
+import dev.shipyard.outbound.OutboundHttp;
 import dev.shipyard.storage.BlobStore;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.WorkerRegistry.ActivityBinding;
@@ -94,7 +96,7 @@ public final class TestWorkers {
             new CapsuleEngineActivitiesImpl(List.of(engine), engine.name(), blobs),
             new CapsuleValidationActivitiesImpl(name -> validator, engine.name(), blobs),
             new CapsuleStorageActivitiesImpl(blobs, jdbc),
-            new CapsuleEventActivitiesImpl(jdbc, new WebhookSender(null)),
+            new CapsuleEventActivitiesImpl(jdbc),
             new CapsuleBatchExportActivitiesImpl(blobs, jdbc),
             new JdbcCapsuleBatchRecordActivities(jdbc),
             new JdbcProjectionActivities(jdbc),
@@ -109,7 +111,18 @@ public final class TestWorkers {
             new DeploymentRolloutActivitiesImpl(
                 NO_CLUSTER, Clock.systemUTC(), Duration.ofMillis(500)),
             new JdbcDeploymentRecordActivities(jdbc, new ObjectMapper()),
-            new WebhookDeploymentEvents(new WebhookSender(null), null, new ObjectMapper()),
+            new OutboxDeploymentEvents(jdbc, new ObjectMapper()),
+            new WebhookSendActivitiesImpl(
+                jdbc,
+                new OutboundHttp(
+                    OutboundGuard.strict(), Duration.ofSeconds(5), Duration.ofSeconds(5)),
+                null,
+                null,
+                null,
+                Duration.ofDays(5),
+                Clock.systemUTC(),
+                new ObjectMapper(),
+                null),
             // analyses are not run by these tests: no sandbox, every sandboxed analyzer missing
             new AnalysisActivitiesImpl(
                 new RealAnalyzers(Sandboxes.NONE, AnalysisSettings.defaults(null)),

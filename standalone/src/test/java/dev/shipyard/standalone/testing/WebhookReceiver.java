@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A webhook receiver on 127.0.0.1 that records each request exactly as it arrives on the socket
- * (request line, headers, body) and answers 204. The shared test platform allows exactly this
- * receiver's address and port as an outbound destination ({@code OUTBOUND_ALLOWED}); tests take it
- * as a parameter.
+ * (request line, headers, body) and answers 204, or the status a test sets ({@link #answer}). The
+ * shared test platform allows exactly this receiver's address and port as an outbound destination
+ * ({@code OUTBOUND_ALLOWED}); tests take it as a parameter.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -34,6 +34,9 @@ public final class WebhookReceiver implements AutoCloseable {
   private final ServerSocket server;
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private volatile int status = 204;
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+  private volatile int failureStatus;
 
   public WebhookReceiver() throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
@@ -51,6 +54,20 @@ public final class WebhookReceiver implements AutoCloseable {
     return "http://127.0.0.1:" + port() + path;
   }
 
+  /**
+   * Answers {@code status} from now on (204 with no body; any other status with a short text body
+   * naming it).
+   */
+  public void answer(int status) {
+    this.status = status;
+  }
+
+  /** Answers {@code status} to the next {@code count} requests, then as before. */
+  public void failNext(int count, int status) {
+    this.failureStatus = status;
+    this.failuresLeft.set(count);
+  }
+
   /** Connections accepted so far (a refused URL must leave this unchanged). */
   public int connections() {
     return connections.get();
@@ -66,11 +83,18 @@ public final class WebhookReceiver implements AutoCloseable {
       try (Socket socket = server.accept()) {
         connections.incrementAndGet();
         requests.add(read(socket.getInputStream()));
-        socket
-            .getOutputStream()
-            .write(
-                "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+        int answer =
+            failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? failureStatus : status;
+        String response =
+            answer == 204
+                ? "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+                : "HTTP/1.1 "
+                    + answer
+                    + " Test\r\nContent-Type: text/plain\r\nContent-Length: "
+                    + ("answered " + answer).length()
+                    + "\r\nConnection: close\r\n\r\nanswered "
+                    + answer;
+        socket.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
       } catch (IOException e) {
         // closed, or a client that went away
       }

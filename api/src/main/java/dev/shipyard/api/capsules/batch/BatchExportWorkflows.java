@@ -1,5 +1,6 @@
 package dev.shipyard.api.capsules.batch;
 
+import dev.shipyard.api.runs.WorkflowWaits;
 import dev.shipyard.workflows.ShipyardSearchAttributes;
 import dev.shipyard.workflows.WorkerRegistry;
 import dev.shipyard.workflows.capsules.batch.BatchExportRequest;
@@ -8,14 +9,9 @@ import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportWorkflow;
 import dev.shipyard.workflows.capsules.batch.CapsuleBatchExportWorkflowImpl;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -29,12 +25,7 @@ class BatchExportWorkflows {
 
   BatchExportWorkflows(WorkflowClient temporal) {
     this.temporal = temporal;
-    this.taskQueue =
-        WorkerRegistry.WORKFLOWS.stream()
-            .filter(w -> w.implementation() == CapsuleBatchExportWorkflowImpl.class)
-            .map(WorkerRegistry.WorkflowBinding::taskQueue)
-            .findFirst()
-            .orElseThrow();
+    this.taskQueue = WorkerRegistry.workflowQueue(CapsuleBatchExportWorkflowImpl.class);
   }
 
   Mono<Void> start(BatchExportRequest request, String username) {
@@ -70,17 +61,6 @@ class BatchExportWorkflows {
 
   /** Completes when the workflow ended or {@code wait} passed, whichever is first. */
   Mono<Void> await(String workflowId, Duration wait) {
-    if (wait.isZero() || wait.isNegative()) {
-      return Mono.empty();
-    }
-    WorkflowStub stub =
-        temporal.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty());
-    return Mono.fromFuture(
-            () ->
-                stub.getResultAsync(
-                    wait.toMillis(), TimeUnit.MILLISECONDS, BatchExportResult.class))
-        .then()
-        .onErrorResume(TimeoutException.class, e -> Mono.empty())
-        .onErrorResume(WorkflowException.class, e -> Mono.empty());
+    return WorkflowWaits.await(temporal, workflowId, wait, BatchExportResult.class);
   }
 }
