@@ -33,6 +33,7 @@ final class BundledPmdClasspath {
       List.of(
           "analysis/pmd-lib/gson.jar",
           "analysis/pmd-lib/commons-lang3.jar",
+          "analysis/pmd-lib/asm.jar",
           "analysis/pmd-lib/slf4j-api.jar",
           "analysis/pmd-lib/slf4j-simple.jar");
 
