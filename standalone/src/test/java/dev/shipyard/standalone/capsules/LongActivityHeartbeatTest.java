@@ -195,6 +195,63 @@ class LongActivityHeartbeatTest {
           .isEqualTo("CONTENT_MISSING");
     }
 
+    // Images: the worker's build-and-push step on the stored files (whether or not a registry is
+    // configured for the test platform, the step heartbeats from its start)
+    env.registerActivitiesImplementations(
+        platform
+            .workerContext()
+            .getBean(dev.shipyard.activities.images.ImageBuildActivitiesImpl.class));
+    dev.shipyard.workflows.images.ImageBuildActivities images =
+        stub(dev.shipyard.workflows.images.ImageBuildActivities.class);
+    try {
+      run(
+          dev.shipyard.workflows.images.ImageBuildActivities.class,
+          "buildAndPush",
+          () ->
+              images.buildAndPush(
+                  new dev.shipyard.workflows.images.ImageBuildRequest(
+                      UUID.randomUUID().toString(),
+                      "default",
+                      request.userId(),
+                      request.capsuleId(),
+                      "ver-heartbeat",
+                      1,
+                      files.manifestKey(),
+                      "0".repeat(64),
+                      "heartbeat/app",
+                      "1")));
+    } catch (io.temporal.failure.ActivityFailure noRegistry) {
+      // the heartbeat is what counts here
+    }
+
+    // Helm charts: the validation step for a package that is not stored: PACKAGE_MISSING, after
+    // the step's first heartbeat
+    env.registerActivitiesImplementations(
+        new dev.shipyard.activities.charts.HelmChartValidationActivitiesImpl(
+            blobs, jdbc, new ObjectMapper()));
+    dev.shipyard.workflows.charts.HelmChartValidationActivities charts =
+        stub(dev.shipyard.workflows.charts.HelmChartValidationActivities.class);
+    try {
+      run(
+          dev.shipyard.workflows.charts.HelmChartValidationActivities.class,
+          "validate",
+          () ->
+              charts.validate(
+                  new dev.shipyard.workflows.charts.HelmChartValidationRequest(
+                      "helm-chart-heartbeat@1.0.0",
+                      UUID.randomUUID().toString(),
+                      "heartbeat",
+                      "1.0.0",
+                      "default",
+                      request.userId(),
+                      "charts/heartbeat/missing.tgz",
+                      "charts/heartbeat/rendered.yaml")));
+      throw new AssertionError("a chart without a package was validated");
+    } catch (io.temporal.failure.ActivityFailure e) {
+      assertThat(((io.temporal.failure.ApplicationFailure) e.getCause()).getType())
+          .isEqualTo("PACKAGE_MISSING");
+    }
+
     // Builds: the project step (generation) and the build step (a real pytest run, whose
     // generated tests may fail on Debian's FastAPI: the step's heartbeats are what counts here).
     env.registerActivitiesImplementations(

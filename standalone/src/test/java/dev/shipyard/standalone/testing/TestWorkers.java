@@ -123,6 +123,25 @@ public final class TestWorkers {
                 Clock.systemUTC(),
                 new ObjectMapper(),
                 null),
+            // deliveries and image builds are not run by these tests: refused, typed, not retried
+            new dev.shipyard.workflows.delivery.DeliveryDestinationActivities() {
+              @Override
+              public dev.shipyard.workflows.delivery.DestinationResult deliver(
+                  dev.shipyard.workflows.delivery.DestinationRequest request) {
+                throw notRunHere("deliveries");
+              }
+            },
+            new dev.shipyard.activities.delivery.JdbcDeliveryRecordActivities(jdbc),
+            new dev.shipyard.workflows.images.ImageBuildActivities() {
+              @Override
+              public dev.shipyard.workflows.images.BuiltImage buildAndPush(
+                  dev.shipyard.workflows.images.ImageBuildRequest request) {
+                throw notRunHere("image builds");
+              }
+            },
+            new dev.shipyard.activities.images.JdbcImageRecordActivities(jdbc, new ObjectMapper()),
+            new dev.shipyard.activities.charts.HelmChartValidationActivitiesImpl(
+                blobs, jdbc, new ObjectMapper()),
             // analyses are not run by these tests: no sandbox, every sandboxed analyzer missing
             new AnalysisActivitiesImpl(
                 new RealAnalyzers(Sandboxes.NONE, AnalysisSettings.defaults(null)),
@@ -130,6 +149,12 @@ public final class TestWorkers {
                 jdbc,
                 new TaskEventWriter(jdbc, new ObjectMapper()),
                 new ObjectMapper())));
+  }
+
+  /** The failure of an activity these tests do not run (non-retryable). */
+  private static io.temporal.failure.ApplicationFailure notRunHere(String what) {
+    return io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+        what + " are not run by the capsule tests' workers", "NOT_RUN_HERE");
   }
 
   /** A capsule's status as the API shows it, from its run in {@code workflow_runs}. */
